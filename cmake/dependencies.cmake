@@ -1,0 +1,35 @@
+# Third-party headers and libraries, all from Debian's packages (scripts/setup.sh installs them).
+# Emscripten's sysroot does not search /usr/include, and adding all of it clashes with glibc, so each
+# library is exposed through a build-tree folder holding links to just its own headers.
+set(AP_DEPS_INCLUDE "${CMAKE_BINARY_DIR}/deps_include")
+file(MAKE_DIRECTORY "${AP_DEPS_INCLUDE}")
+foreach(dir catch2 nlohmann CLI hwy stb)
+  if(EXISTS "/usr/include/${dir}" AND NOT EXISTS "${AP_DEPS_INCLUDE}/${dir}")
+    file(CREATE_LINK "/usr/include/${dir}" "${AP_DEPS_INCLUDE}/${dir}" SYMBOLIC)
+  endif()
+endforeach()
+
+add_library(ap_deps INTERFACE)
+target_include_directories(ap_deps SYSTEM INTERFACE "${AP_DEPS_INCLUDE}" /usr/include/eigen3)
+# Eigen's own OpenMP/BLAS paths stay off: one thread, same code natively and in the browser.
+target_compile_definitions(ap_deps INTERFACE EIGEN_DONT_PARALLELIZE)
+
+if(AP_BUILD_APP)
+  set(AP_IMGUI_DIR "${PROJECT_SOURCE_DIR}/third_party/imgui")
+  if(NOT EXISTS "${AP_IMGUI_DIR}/imgui.cpp")
+    message(FATAL_ERROR "Dear ImGui sources are missing in third_party/imgui: run scripts/setup.sh")
+  endif()
+  add_library(imgui STATIC
+    "${AP_IMGUI_DIR}/imgui.cpp" "${AP_IMGUI_DIR}/imgui_draw.cpp" "${AP_IMGUI_DIR}/imgui_tables.cpp"
+    "${AP_IMGUI_DIR}/imgui_widgets.cpp" "${AP_IMGUI_DIR}/imgui_demo.cpp"
+    "${AP_IMGUI_DIR}/backends/imgui_impl_glfw.cpp" "${AP_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+  target_include_directories(imgui SYSTEM PUBLIC "${AP_IMGUI_DIR}" "${AP_IMGUI_DIR}/backends")
+  if(EMSCRIPTEN)
+    target_compile_options(imgui PUBLIC "-sUSE_GLFW=3")
+    target_link_options(imgui PUBLIC "-sUSE_GLFW=3" "-sUSE_WEBGL2=1" "-sFULL_ES3=1")
+  else()
+    find_package(glfw3 REQUIRED)
+    find_package(OpenGL REQUIRED)
+    target_link_libraries(imgui PUBLIC glfw OpenGL::GL ${CMAKE_DL_LIBS})
+  endif()
+endif()

@@ -1,0 +1,22 @@
+// `attention-cli bench`: times each backend on the same random inputs (SPEC §2).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace ap::cli {
+
+struct BenchOptions {
+  int n = 256;
+  int d_model = 512;
+  int heads = 8;
+  int repeat = 5;
+  std::vector<std::string> backends;  // empty: every backend of this build
+  unsigned seed = 1;
+};
+
+// Prints one JSON line per backend to `out`; throws core::InputError for bad options.
+void run_bench(const BenchOptions& options, std::ostream& out);
+
+}  // namespace ap::cli

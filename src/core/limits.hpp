@@ -1,0 +1,18 @@
+// Explicit size limits of a scenario, checked before anything is allocated (SPEC §1).
+// The README lists the same numbers; tests/core/limits_test.cpp keeps the two honest.
+#pragma once
+
+#include <cstddef>
+
+namespace ap::core::limits {
+
+inline constexpr int max_tokens = 4096;          // N (queries) and M (keys/values)
+inline constexpr int max_d_model = 1024;         // width of a token vector
+inline constexpr int max_heads = 64;             // h
+inline constexpr int max_head_width = 1024;      // d_k and d_v
+inline constexpr std::size_t max_weight_elements = std::size_t{1} << 22;  // any one weight matrix: 4 Mi numbers
+inline constexpr std::size_t max_trace_elements = std::size_t{1} << 25;   // all matrices of one trace: 32 Mi numbers
+inline constexpr std::size_t max_json_bytes = std::size_t{64} << 20;      // one scenario file: 64 MiB
+inline constexpr int max_json_depth = 16;        // nesting of a scenario file (the deepest legal field is 4)
+
+}  // namespace ap::core::limits

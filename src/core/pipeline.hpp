@@ -1,0 +1,33 @@
+// The attention layer, step by step, over any Kernel<T>: positions → projections → RoPE → per-head
+// attention → concat → W_O. The double reference and every float backend run this same sequence, so a
+// backend differs from the reference only in Kernel::matmul and Kernel::attend.
+#pragma once
+
+#include "core/kernel.hpp"
+#include "core/scenario.hpp"
+#include "core/trace.hpp"
+
+namespace ap::core {
+
+struct TraceOptions {
+  bool record_matrices = true;  // per-head q, k, v, scores, weights (N × M each); off for long benchmarks
+};
+
+// scenario must have passed validate_scenario().
+template <class T>
+Trace compute_trace(const Scenario& scenario, Kernel<T>& kernel, const TraceOptions& options = {});
+
+// The double-precision reference: textbook loops, double accumulation.
+Trace compute_reference(const Scenario& scenario);
+
+// The float-side inputs of the attention step, kept separate so benchmarks can time attention alone.
+template <class T>
+struct Projected {
+  MatrixT<T> q, k, v;  // N × (h·d_k), M × (h·d_k), M × (h·d_v), after RoPE
+};
+
+template <class T>
+Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_out = nullptr,
+                            Matrix* context_in_out = nullptr, Matrix* positional_out = nullptr);
+
+}  // namespace ap::core

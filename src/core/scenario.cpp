@@ -1,0 +1,185 @@
+// Scenario defaults and whole-scenario validation (shapes and limits), shared by every input path.
+#include "core/scenario.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/limits.hpp"
+
+namespace ap::core {
+
+double Scale::factor(int d_k) const {
+  switch (kind) {
+    case ScaleKind::inv_sqrt_dk: return 1.0 / std::sqrt(static_cast<double>(d_k));
+    case ScaleKind::none: return 1.0;
+    case ScaleKind::multiplier: return multiplier;
+  }
+  return 1.0;
+}
+
+Matrix identity_like(int rows, int cols) {
+  Matrix m = Matrix::Zero(rows, cols);
+  for (int i = 0; i < std::min(rows, cols); ++i) m(i, i) = 1.0;
+  return m;
+}
+
+std::vector<std::string> default_token_labels(int count) {
+  std::vector<std::string> labels;
+  labels.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) labels.push_back("t" + std::to_string(i));
+  return labels;
+}
+
+Scenario make_scenario(Matrix x, int heads) {
+  Scenario s;
+  const int d_model = static_cast<int>(x.cols());
+  s.query.tokens = default_token_labels(static_cast<int>(x.rows()));
+  s.query.x = std::move(x);
+  s.heads = heads;
+  s.d_k = d_model / heads;
+  s.d_v = s.d_k;
+  s.w_q = identity_like(d_model, heads * s.d_k);
+  s.w_k = identity_like(d_model, heads * s.d_k);
+  s.w_v = identity_like(d_model, heads * s.d_v);
+  s.w_o = identity_like(heads * s.d_v, d_model);
+  s.b_q = RowVector::Zero(heads * s.d_k);
+  s.b_k = RowVector::Zero(heads * s.d_k);
+  s.b_v = RowVector::Zero(heads * s.d_v);
+  s.b_o = RowVector::Zero(d_model);
+  return s;
+}
+
+namespace {
+
+std::string shape(Eigen::Index rows, Eigen::Index cols) {
+  return std::to_string(rows) + " × " + std::to_string(cols);
+}
+
+void expect_shape(const char* field, const Matrix& m, Eigen::Index rows, Eigen::Index cols) {
+  if (m.rows() != rows || m.cols() != cols)
+    throw InputError(field, "expected " + shape(rows, cols) + ", got " + shape(m.rows(), m.cols()));
+}
+
+void expect_width(const char* field, const RowVector& v, Eigen::Index width) {
+  if (v.cols() != width)
+    throw InputError(field, "expected " + std::to_string(width) + " numbers, got " + std::to_string(v.cols()));
+}
+
+void expect_finite(const char* field, const Matrix& m) {
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      if (!std::isfinite(m(i, j)))
+        throw InputError(std::string(field) + "[" + std::to_string(i) + "][" + std::to_string(j) + "]",
+                         "expected a finite number");
+}
+
+void expect_finite(const char* field, const RowVector& v) {
+  for (Eigen::Index j = 0; j < v.cols(); ++j)
+    if (!std::isfinite(v(j)))
+      throw InputError(std::string(field) + "[" + std::to_string(j) + "]", "expected a finite number");
+}
+
+void validate_sequence(const char* field, const char* tokens_field, const Sequence& seq, int d_model) {
+  if (seq.x.rows() < 1) throw InputError(field, "needs at least one token (row)");
+  if (seq.x.rows() > limits::max_tokens)
+    throw InputError(field, std::to_string(seq.x.rows()) + " tokens exceed the limit of " +
+                                std::to_string(limits::max_tokens));
+  if (seq.x.cols() != d_model)
+    throw InputError(field, "expected rows of " + std::to_string(d_model) + " numbers (d_model), got " +
+                                std::to_string(seq.x.cols()));
+  if (seq.tokens.size() != static_cast<std::size_t>(seq.x.rows()))
+    throw InputError(tokens_field, "expected " + std::to_string(seq.x.rows()) + " labels (one per row of x), got " +
+                                       std::to_string(seq.tokens.size()));
+  expect_finite(field, seq.x);
+}
+
+}  // namespace
+
+void validate_scenario(const Scenario& s) {
+  const int d_model = s.d_model();
+  if (d_model < 1) throw InputError("x", "rows need at least one number (d_model ≥ 1)");
+  if (d_model > limits::max_d_model)
+    throw InputError("x", "d_model " + std::to_string(d_model) + " exceeds the limit of " +
+                              std::to_string(limits::max_d_model));
+  validate_sequence("x", "tokens", s.query, d_model);
+  if (s.context) validate_sequence("context.x", "context.tokens", *s.context, d_model);
+  validate_dimensions(s.n(), s.m(), d_model, s.heads, s.d_k, s.d_v);
+
+  const int hk = s.heads * s.d_k, hv = s.heads * s.d_v;
+  expect_shape("w_q", s.w_q, d_model, hk);
+  expect_shape("w_k", s.w_k, d_model, hk);
+  expect_shape("w_v", s.w_v, d_model, hv);
+  expect_shape("w_o", s.w_o, hv, d_model);
+  expect_width("b_q", s.b_q, hk);
+  expect_width("b_k", s.b_k, hk);
+  expect_width("b_v", s.b_v, hv);
+  expect_width("b_o", s.b_o, d_model);
+  expect_finite("w_q", s.w_q);
+  expect_finite("w_k", s.w_k);
+  expect_finite("w_v", s.w_v);
+  expect_finite("w_o", s.w_o);
+  expect_finite("b_q", s.b_q);
+  expect_finite("b_k", s.b_k);
+  expect_finite("b_v", s.b_v);
+  expect_finite("b_o", s.b_o);
+
+  if (s.scale.kind == ScaleKind::multiplier && !std::isfinite(s.scale.multiplier))
+    throw InputError("scale", "expected a finite multiplier");
+
+  const MaskSpec& mask = s.mask;
+  if (mask.window < 0) throw InputError("mask.window", "expected a window of at least 1 key");
+  if (mask.window > 0 && mask.causal == CausalAlign::none)
+    throw InputError("mask.window", "a window needs a causal alignment");
+  if (mask.allow) {
+    if (mask.allow->rows() != s.n() || mask.allow->cols() != s.m())
+      throw InputError("mask.allow", "expected " + shape(s.n(), s.m()) + " (queries × keys), got " +
+                                         shape(mask.allow->rows(), mask.allow->cols()));
+  }
+  if (mask.key_valid && mask.key_valid->size() != static_cast<std::size_t>(s.m()))
+    throw InputError("mask.key_valid", "expected " + std::to_string(s.m()) + " entries (one per key), got " +
+                                           std::to_string(mask.key_valid->size()));
+
+  const Positional& pos = s.positional;
+  if (pos.kind == PositionalKind::learned) {
+    const int needed = std::max(s.n(), s.m());
+    if (pos.learned.cols() != d_model || pos.learned.rows() < needed)
+      throw InputError("positional.learned", "expected at least " + shape(needed, d_model) +
+                                                 " (positions × d_model), got " +
+                                                 shape(pos.learned.rows(), pos.learned.cols()));
+    expect_finite("positional.learned", pos.learned);
+  }
+  if (pos.kind == PositionalKind::rope) {
+    if (s.d_k % 2 != 0)
+      throw InputError("positional", "RoPE turns pairs of coordinates, so d_k must be even (d_k = " +
+                                         std::to_string(s.d_k) + ")");
+    if (!(pos.rope_base > 1.0) || !std::isfinite(pos.rope_base))
+      throw InputError("positional.rope.base", "expected a finite base greater than 1");
+  }
+}
+
+void validate_dimensions(int n, int m, int d_model, int heads, int d_k, int d_v) {
+  if (heads < 1 || heads > limits::max_heads)
+    throw InputError("heads", "expected 1 to " + std::to_string(limits::max_heads) + ", got " + std::to_string(heads));
+  if (d_k < 1 || d_k > limits::max_head_width)
+    throw InputError("d_k", "expected 1 to " + std::to_string(limits::max_head_width) + ", got " + std::to_string(d_k));
+  if (d_v < 1 || d_v > limits::max_head_width)
+    throw InputError("d_v", "expected 1 to " + std::to_string(limits::max_head_width) + ", got " + std::to_string(d_v));
+  const auto weight = [&](const char* field, std::size_t rows, std::size_t cols) {
+    if (rows * cols > limits::max_weight_elements)
+      throw InputError(field, shape(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)) +
+                                  " exceeds the limit of " + std::to_string(limits::max_weight_elements) + " numbers");
+  };
+  const std::size_t dm = static_cast<std::size_t>(d_model);
+  weight("w_q", dm, static_cast<std::size_t>(heads) * d_k);
+  weight("w_v", dm, static_cast<std::size_t>(heads) * d_v);
+  // Per head: q, k, v, scores, scaled, weights, output.
+  const std::size_t per_head = static_cast<std::size_t>(n) * d_k + static_cast<std::size_t>(m) * (d_k + d_v) +
+                               3 * static_cast<std::size_t>(n) * m + static_cast<std::size_t>(n) * d_v;
+  const std::size_t total = per_head * heads + static_cast<std::size_t>(n) * (2 * dm + heads * d_v);
+  if (total > limits::max_trace_elements)
+    throw InputError("", "this scenario's trace would hold " + std::to_string(total) + " numbers, over the limit of " +
+                             std::to_string(limits::max_trace_elements) + " (fewer tokens or heads)");
+}
+
+}  // namespace ap::core

@@ -1,0 +1,39 @@
+// Backend registry.
+#include "kernels/registry.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "kernels/eigen_kernel.hpp"
+#include "kernels/scalar_kernel.hpp"
+
+namespace ap::kernels {
+
+std::vector<std::string> backend_names() { return {"reference", "scalar", "eigen"}; }
+
+bool has_backend(const std::string& name) {
+  const auto names = backend_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name) {
+  if (name == "scalar") return std::make_unique<ScalarKernel>();
+  if (name == "eigen") return std::make_unique<EigenKernel>();
+  return nullptr;
+}
+
+core::Trace run_backend(const std::string& name, const core::Scenario& scenario, const core::TraceOptions& options) {
+  if (name == "reference") {
+    core::ReferenceKernel reference;
+    return core::compute_trace<double>(scenario, reference, options);
+  }
+  auto kernel = make_float_kernel(name);
+  if (!kernel) {
+    std::string known;
+    for (const auto& n : backend_names()) known += (known.empty() ? "" : ", ") + n;
+    throw core::InputError("backend", "unknown backend \"" + name + "\" (this build has " + known + ")");
+  }
+  return core::compute_trace<float>(scenario, *kernel, options);
+}
+
+}  // namespace ap::kernels

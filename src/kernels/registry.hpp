@@ -1,0 +1,24 @@
+// The backends this build has, by name (`attention-cli backends`, the playground's selector).
+// `reference` is the double pipeline of core; the others are float kernels.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/kernel.hpp"
+#include "core/pipeline.hpp"
+#include "core/reference_kernel.hpp"
+
+namespace ap::kernels {
+
+std::vector<std::string> backend_names();
+bool has_backend(const std::string& name);
+
+// Null for "reference" (it is double) and for unknown names.
+std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name);
+
+// Runs the scenario on the named backend; throws core::InputError for an unknown name.
+core::Trace run_backend(const std::string& name, const core::Scenario& scenario, const core::TraceOptions& options = {});
+
+}  // namespace ap::kernels
