@@ -1,0 +1,82 @@
+// Desktop shell: a GLFW window with an OpenGL 3 context and the playground.
+//   attention-playground [--scenario FILE] [--frames N] [--screenshot OUT.png] [--width W] [--height H]
+// With --frames the app draws N frames and exits 0 (the smoke test under Xvfb), saving a screenshot if asked.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <GLFW/glfw3.h>
+
+#include "app/screenshot.hpp"
+#include "app/shell.hpp"
+
+namespace {
+
+struct Options {
+  std::string scenario, screenshot;
+  int frames = 0, width = 1280, height = 800;
+};
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i], value = argv[i + 1];
+    if (key == "--scenario") o.scenario = value;
+    else if (key == "--frames") o.frames = std::stoi(value);
+    else if (key == "--screenshot") o.screenshot = value;
+    else if (key == "--width") o.width = std::stoi(value);
+    else if (key == "--height") o.height = std::stoi(value);
+    else std::fprintf(stderr, "attention-playground: unknown option %s\n", key.c_str());
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse_options(argc, argv);
+  if (!glfwInit()) {
+    std::fprintf(stderr, "attention-playground: cannot initialise GLFW (no display?)\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  GLFWwindow* window = glfwCreateWindow(options.width, options.height, "Attention Playground", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "attention-playground: cannot open an OpenGL 3 window\n");
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  float scale_x = 1, scale_y = 1;
+  glfwGetWindowContentScale(window, &scale_x, &scale_y);
+  {
+    ap::app::Shell shell(window, {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "#version 130", scale_x});
+    if (!options.scenario.empty()) {
+      std::ifstream file(options.scenario);
+      std::stringstream text;
+      text << file.rdbuf();
+      if (const auto error = shell.state().load_json(text.str()))
+        std::fprintf(stderr, "attention-playground: %s: %s\n", options.scenario.c_str(), error->what().c_str());
+    }
+    int frame = 0;
+    while (!glfwWindowShouldClose(window)) {
+      shell.frame();
+      if (options.frames > 0 && ++frame >= options.frames) break;
+    }
+    if (!options.screenshot.empty()) {
+      shell.render();  // draw once more and read the back buffer before presenting it
+      int w = 0, h = 0;
+      glfwGetFramebufferSize(window, &w, &h);
+      if (!ap::app::save_framebuffer_png(options.screenshot, w, h)) {
+        std::fprintf(stderr, "attention-playground: cannot write %s\n", options.screenshot.c_str());
+        return 1;
+      }
+    }
+  }
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return 0;
+}

@@ -1,0 +1,84 @@
+// Shared shell: ImGui context, fonts, frame.
+#include "app/shell.hpp"
+
+#include <chrono>
+#include <fstream>
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include "core/presets.hpp"
+#include "ui/playground.hpp"
+
+namespace ap::app {
+
+Shell::Shell(GLFWwindow* window, const ShellConfig& config)
+    : window_(window), config_(config), ui_scale_(config.ui_scale), state_(service_, core::make_preset("classic")) {
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // layout is code, not a file
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  ImGui_ImplOpenGL3_Init(config_.glsl_version.c_str());
+  load_fonts();
+  ui::apply_style(ui_scale_);
+}
+
+Shell::~Shell() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+}
+
+void Shell::load_fonts() {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  // Latin, Greek, punctuation, super/subscripts (ᵀ), arrows, maths operators, shapes.
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D00, 0x1D7F, 0x2000, 0x209F,
+                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  const float pixels = 15.0f * ui_scale_;
+  if (std::ifstream(config_.font_path).good()) {
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    io.Fonts->AddFontFromFileTTF(config_.font_path.c_str(), pixels, &cfg, ranges);
+  } else {
+    ImFontConfig cfg;
+    cfg.SizePixels = 13.0f * ui_scale_;
+    io.Fonts->AddFontDefault(&cfg);
+  }
+  io.Fonts->Build();
+}
+
+void Shell::set_ui_scale(float ui_scale) {
+  if (ui_scale == ui_scale_) return;
+  ui_scale_ = ui_scale;
+  load_fonts();
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  ui::apply_style(ui_scale_);
+}
+
+void Shell::frame() {
+  render();
+  glfwSwapBuffers(window_);
+}
+
+void Shell::render() {
+  glfwPollEvents();
+  const auto t0 = std::chrono::steady_clock::now();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  ui::draw_playground(state_, view_);
+  ImGui::Render();
+  last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window_, &w, &h);
+  glViewport(0, 0, w, h);
+  glClearColor(0.10f, 0.10f, 0.12f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace ap::app

@@ -1,0 +1,46 @@
+// What the web and the desktop shells share: ImGui set-up with crisp fonts at the display's scale,
+// the app state, and one frame of UI. The platform mains (main_native.cpp, main_web.cpp) own the window.
+#pragma once
+
+#include <string>
+
+#include "app/kernel_compute_service.hpp"
+#include "ui/app_state.hpp"
+#include "ui/views.hpp"
+
+struct GLFWwindow;
+
+namespace ap::app {
+
+struct ShellConfig {
+  std::string font_path;       // a TTF; ImGui's built-in bitmap font if it cannot be read
+  std::string glsl_version;    // "#version 300 es" on WebGL2, "#version 130" on desktop GL
+  float ui_scale = 1.0f;       // devicePixelRatio on the web, the content scale on the desktop
+};
+
+class Shell {
+ public:
+  Shell(GLFWwindow* window, const ShellConfig& config);
+  ~Shell();
+
+  void frame();                       // render() and present it
+  void render();                      // poll input, draw the UI into the back buffer (screenshots read it here)
+  void set_ui_scale(float ui_scale);  // rebuilds fonts and style when the pixel ratio changes
+  float ui_scale() const { return ui_scale_; }
+  double last_frame_ms() const { return last_frame_ms_; }  // UI build + recompute, CPU side
+
+  ui::AppState& state() { return state_; }
+
+ private:
+  void load_fonts();
+
+  GLFWwindow* window_;
+  ShellConfig config_;
+  float ui_scale_;
+  KernelComputeService service_;
+  ui::AppState state_;
+  ui::ViewState view_;
+  double last_frame_ms_ = 0;
+};
+
+}  // namespace ap::app

@@ -1,0 +1,121 @@
+// Shape edits: copy the overlapping block, fill the rest with the SPEC §1 defaults.
+#include "core/scenario_edit.hpp"
+
+#include <algorithm>
+
+namespace ap::core {
+
+namespace {
+
+// A rows × cols matrix holding `old`'s overlapping block; the rest is identity-like (or zero).
+Matrix resized(const Matrix& old, int rows, int cols, bool identity_fill) {
+  Matrix m = identity_fill ? identity_like(rows, cols) : Matrix(Matrix::Zero(rows, cols));
+  const auto r = std::min<Eigen::Index>(rows, old.rows()), c = std::min<Eigen::Index>(cols, old.cols());
+  m.topLeftCorner(r, c) = old.topLeftCorner(r, c);
+  return m;
+}
+
+RowVector resized(const RowVector& old, int cols) {
+  RowVector v = RowVector::Zero(cols);
+  const auto c = std::min<Eigen::Index>(cols, old.cols());
+  v.head(c) = old.head(c);
+  return v;
+}
+
+void resize_labels(std::vector<std::string>& labels, int count) {
+  const auto old = static_cast<int>(labels.size());
+  labels.resize(static_cast<std::size_t>(count));
+  for (int i = old; i < count; ++i) labels[static_cast<std::size_t>(i)] = "t" + std::to_string(i);
+}
+
+// Per-head column blocks: head h's first min(old, new) columns are kept.
+Matrix reblock_columns(const Matrix& old, int old_heads, int old_width, int heads, int width) {
+  Matrix m = identity_like(static_cast<int>(old.rows()), heads * width);
+  for (int h = 0; h < std::min(heads, old_heads); ++h) {
+    const int w = std::min(width, old_width);
+    m.middleCols(h * width, w) = old.middleCols(h * old_width, w);
+  }
+  return m;
+}
+
+Matrix reblock_rows(const Matrix& old, int old_heads, int old_width, int heads, int width) {
+  return reblock_columns(old.transpose(), old_heads, old_width, heads, width).transpose();
+}
+
+RowVector reblock(const RowVector& old, int old_heads, int old_width, int heads, int width) {
+  RowVector v = RowVector::Zero(heads * width);
+  for (int h = 0; h < std::min(heads, old_heads); ++h) {
+    const int w = std::min(width, old_width);
+    v.segment(h * width, w) = old.segment(h * old_width, w);
+  }
+  return v;
+}
+
+void resize_mask_rows_cols(Scenario& s) {
+  if (s.mask.allow) {
+    AllowMatrix a = AllowMatrix::Ones(s.n(), s.m());
+    const auto r = std::min<Eigen::Index>(a.rows(), s.mask.allow->rows());
+    const auto c = std::min<Eigen::Index>(a.cols(), s.mask.allow->cols());
+    a.topLeftCorner(r, c) = s.mask.allow->topLeftCorner(r, c);
+    s.mask.allow = a;
+  }
+  if (s.mask.key_valid) s.mask.key_valid->resize(static_cast<std::size_t>(s.m()), 1);
+  if (s.positional.kind == PositionalKind::learned && s.positional.learned.rows() < std::max(s.n(), s.m()))
+    s.positional.learned = resized(s.positional.learned, std::max(s.n(), s.m()), s.d_model(), false);
+}
+
+}  // namespace
+
+Scenario with_token_count(const Scenario& s, int count) {
+  Scenario out = s;
+  out.query.x = resized(s.query.x, count, s.d_model(), false);
+  resize_labels(out.query.tokens, count);
+  resize_mask_rows_cols(out);
+  return out;
+}
+
+Scenario with_context_count(const Scenario& s, int count) {
+  Scenario out = s;
+  if (count <= 0) {
+    out.context.reset();
+  } else {
+    Sequence c = s.context ? *s.context : s.query;
+    c.x = resized(c.x, count, s.d_model(), false);
+    resize_labels(c.tokens, count);
+    out.context = std::move(c);
+  }
+  resize_mask_rows_cols(out);
+  return out;
+}
+
+Scenario with_d_model(const Scenario& s, int d_model) {
+  Scenario out = s;
+  out.query.x = resized(s.query.x, s.n(), d_model, false);
+  if (out.context) out.context->x = resized(s.context->x, s.m(), d_model, false);
+  const int hk = s.heads * s.d_k, hv = s.heads * s.d_v;
+  out.w_q = resized(s.w_q, d_model, hk, true);
+  out.w_k = resized(s.w_k, d_model, hk, true);
+  out.w_v = resized(s.w_v, d_model, hv, true);
+  out.w_o = resized(s.w_o, hv, d_model, true);
+  out.b_o = resized(s.b_o, d_model);
+  if (out.positional.kind == PositionalKind::learned)
+    out.positional.learned = resized(s.positional.learned, static_cast<int>(s.positional.learned.rows()), d_model, false);
+  return out;
+}
+
+Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v) {
+  Scenario out = s;
+  out.heads = heads;
+  out.d_k = d_k;
+  out.d_v = d_v;
+  out.w_q = reblock_columns(s.w_q, s.heads, s.d_k, heads, d_k);
+  out.w_k = reblock_columns(s.w_k, s.heads, s.d_k, heads, d_k);
+  out.w_v = reblock_columns(s.w_v, s.heads, s.d_v, heads, d_v);
+  out.w_o = reblock_rows(s.w_o, s.heads, s.d_v, heads, d_v);
+  out.b_q = reblock(s.b_q, s.heads, s.d_k, heads, d_k);
+  out.b_k = reblock(s.b_k, s.heads, s.d_k, heads, d_k);
+  out.b_v = reblock(s.b_v, s.heads, s.d_v, heads, d_v);
+  return out;
+}
+
+}  // namespace ap::core

@@ -1,0 +1,11 @@
+// The scenario editor: presets, tokens, x, heads / d_k / d_v, weights and biases, scale, mask,
+// positional encoding, cross-attention context and the backend. Every change goes through AppState::propose.
+#pragma once
+
+#include "ui/app_state.hpp"
+
+namespace ap::ui {
+
+void draw_editor_panel(AppState& state);
+
+}  // namespace ap::ui

@@ -1,0 +1,87 @@
+// Grid editing with ImGui::InputDouble: typing applies live, Escape reverts, Tab moves to the next cell.
+#include "ui/matrix_editor.hpp"
+
+#include <imgui.h>
+
+#include "ui/widget_rects.hpp"
+
+namespace ap::ui {
+
+ImVec4 head_tint(int head) {
+  static const ImVec4 tints[] = {{0.20f, 0.28f, 0.45f, 1}, {0.42f, 0.26f, 0.22f, 1}, {0.22f, 0.38f, 0.26f, 1},
+                                 {0.38f, 0.26f, 0.42f, 1}, {0.40f, 0.38f, 0.20f, 1}, {0.20f, 0.38f, 0.40f, 1}};
+  return tints[head % 6];
+}
+
+namespace {
+
+std::optional<CellEdit> edit_cells(const std::string& name, const double* data, int rows, int cols,
+                                   const std::vector<std::string>* row_labels, int column_block, int row_block,
+                                   bool is_vector) {
+  std::optional<CellEdit> edit;
+  const float font = ImGui::GetFontSize();
+  const float cell_w = 4.2f * font;
+  float label_w = 0;
+  if (row_labels)
+    for (const auto& l : *row_labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
+  label_w = std::min(label_w, 6 * font);
+  ImGui::PushID(name.c_str());
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(2, 2));
+  for (int i = 0; i < rows; ++i) {
+    if (row_labels) {
+      const std::string& l = (*row_labels)[static_cast<std::size_t>(i)];
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(l.c_str());
+      ImGui::SameLine(label_w + ImGui::GetStyle().WindowPadding.x + 4);
+    }
+    for (int j = 0; j < cols; ++j) {
+      if (j > 0) ImGui::SameLine();
+      const int block = column_block > 0 ? j / column_block : (row_block > 0 ? i / row_block : -1);
+      if (block >= 0) ImGui::PushStyleColor(ImGuiCol_FrameBg, head_tint(block));
+      double v = data[static_cast<std::size_t>(i) * cols + j];
+      ImGui::PushID(i * 4096 + j);
+      ImGui::SetNextItemWidth(cell_w);
+      if (ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.6g")) edit = CellEdit{i, j, v};
+      const std::string id = is_vector ? name + "[" + std::to_string(j) + "]"
+                                       : name + "[" + std::to_string(i) + "][" + std::to_string(j) + "]";
+      widget_rects().record_last_item(id);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %.17g", id.c_str(), data[static_cast<std::size_t>(i) * cols + j]);
+      ImGui::PopID();
+      if (block >= 0) ImGui::PopStyleColor();
+    }
+  }
+  ImGui::PopStyleVar();
+  ImGui::PopID();
+  return edit;
+}
+
+}  // namespace
+
+std::optional<CellEdit> edit_grid(const GridSpec& spec) {
+  const core::Matrix& m = *spec.values;
+  return edit_cells(spec.name, m.data(), static_cast<int>(m.rows()), static_cast<int>(m.cols()), spec.row_labels,
+                    spec.column_block, spec.row_block, false);
+}
+
+std::optional<CellEdit> edit_vector(const std::string& name, const core::RowVector& values, int column_block) {
+  return edit_cells(name, values.data(), 1, static_cast<int>(values.cols()), nullptr, column_block, 0, true);
+}
+
+std::optional<int> choose(const char* id, const char* label, const std::vector<std::string>& options, int current) {
+  std::optional<int> chosen;
+  ImGui::SetNextItemWidth(11 * ImGui::GetFontSize());
+  const char* preview = current >= 0 && current < static_cast<int>(options.size()) ? options[static_cast<std::size_t>(current)].c_str() : "";
+  const std::string combo_label = std::string(label) + "##" + id;
+  const bool open = ImGui::BeginCombo(combo_label.c_str(), preview);
+  widget_rects().record_last_item(id);
+  if (open) {
+    for (int i = 0; i < static_cast<int>(options.size()); ++i) {
+      if (ImGui::Selectable(options[static_cast<std::size_t>(i)].c_str(), i == current)) chosen = i;
+      widget_rects().record_last_item(std::string(id) + ".option." + options[static_cast<std::size_t>(i)]);
+    }
+    ImGui::EndCombo();
+  }
+  return chosen;
+}
+
+}  // namespace ap::ui

@@ -1,0 +1,43 @@
+// Multi-head: every head's weights as small multiples, each head's output, the concatenation, W_O and
+// the final output.
+#include <imgui.h>
+
+#include "ui/heatmap.hpp"
+#include "ui/views.hpp"
+
+namespace ap::ui {
+
+void draw_heads_view(AppState& state, ViewState& view) {
+  const core::Scenario& s = state.scenario();
+  const core::Trace& t = state.trace();
+  ImGui::Text("h = %d heads, d_k = %d, d_v = %d, d_model = %d%s", s.heads, s.d_k, s.d_v, s.d_model(),
+              s.heads * s.d_k != s.d_model() ? "   (d_k ≠ d_model / h: allowed)" : "");
+  const float font = ImGui::GetFontSize();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int per_row = std::max(1, static_cast<int>(avail / (16 * font)));
+  const float width = avail / static_cast<float>(per_row) - 10;
+  for (int h = 0; h < s.heads; ++h) {
+    if (h % per_row != 0) ImGui::SameLine();
+    ImGui::BeginGroup();
+    const auto& ht = t.heads[static_cast<std::size_t>(h)];
+    const std::string id = "##heads_w" + std::to_string(h);
+    HeatmapSpec w{id.c_str(), "head " + std::to_string(h) + " weights", &ht.weights, &s.query.tokens, &s.keys().tokens,
+                  &t.allowed, ColorMap::sequential};
+    w.max_width = width;
+    w.legend = false;
+    w.register_id = "view.heads[" + std::to_string(h) + "]";
+    if (draw_heatmap(w).clicked) view.head = h;
+    ImGui::EndGroup();
+  }
+  ImGui::Separator();
+  HeatmapSpec concat{"##concat", "concat of head outputs  (N × h·d_v = " + std::to_string(s.n()) + " × " +
+                                     std::to_string(s.heads * s.d_v) + ")", &t.concat, &s.query.tokens};
+  draw_heatmap(concat);
+  HeatmapSpec wo{"##wo", "W_O  (h·d_v × d_model)", &s.w_o};
+  wo.max_cell = 30;
+  draw_heatmap(wo);
+  HeatmapSpec out{"##out", "output = concat · W_O + b_O  (N × d_model)", &t.output, &s.query.tokens};
+  draw_heatmap(out);
+}
+
+}  // namespace ap::ui

@@ -1,0 +1,74 @@
+// The pipeline: X → (+positions) → Q, K, V → Q·Kᵀ → scaled → masked → softmax → ·V → heads → concat →
+// ·W_O → output, each stage a labelled button with its shape; the focused stage is drawn large.
+#include <imgui.h>
+
+#include "ui/heatmap.hpp"
+#include "ui/views.hpp"
+#include "ui/widget_rects.hpp"
+
+namespace ap::ui {
+
+namespace {
+
+struct Stage {
+  const char* name;
+  const char* id;
+  std::string shape;
+  const core::Matrix* matrix;
+  const std::vector<std::string>* rows;
+  const std::vector<std::string>* cols;
+  ColorMap map;
+  const core::AllowMatrix* allowed;
+};
+
+std::string dims(Eigen::Index r, Eigen::Index c) { return std::to_string(r) + "×" + std::to_string(c); }
+
+}  // namespace
+
+void draw_pipeline_view(AppState& state, ViewState& view) {
+  const core::Scenario& s = state.scenario();
+  const core::Trace& t = state.trace();
+  head_selector(state, view);
+  const auto& h = t.heads[static_cast<std::size_t>(view.head)];
+  const auto* qt = &s.query.tokens;
+  const auto* kt = &s.keys().tokens;
+  const std::vector<Stage> stages = {
+      {"X + pos", "stage.x", dims(t.x_in.rows(), t.x_in.cols()), &t.x_in, qt, nullptr, ColorMap::diverging, nullptr},
+      {"Q", "stage.q", dims(h.q.rows(), h.q.cols()), &h.q, qt, nullptr, ColorMap::diverging, nullptr},
+      {"K", "stage.k", dims(h.k.rows(), h.k.cols()), &h.k, kt, nullptr, ColorMap::diverging, nullptr},
+      {"V", "stage.v", dims(h.v.rows(), h.v.cols()), &h.v, kt, nullptr, ColorMap::diverging, nullptr},
+      {"Q·Kᵀ", "stage.scores", dims(h.scores.rows(), h.scores.cols()), &h.scores, qt, kt, ColorMap::diverging, nullptr},
+      {"scaled+mask", "stage.scaled", dims(h.scaled.rows(), h.scaled.cols()), &h.scaled, qt, kt, ColorMap::diverging, &t.allowed},
+      {"softmax", "stage.weights", dims(h.weights.rows(), h.weights.cols()), &h.weights, qt, kt, ColorMap::sequential, &t.allowed},
+      {"·V", "stage.head_output", dims(h.output.rows(), h.output.cols()), &h.output, qt, nullptr, ColorMap::diverging, nullptr},
+      {"concat", "stage.concat", dims(t.concat.rows(), t.concat.cols()), &t.concat, qt, nullptr, ColorMap::diverging, nullptr},
+      {"·W_O", "stage.output", dims(t.output.rows(), t.output.cols()), &t.output, qt, nullptr, ColorMap::diverging, nullptr},
+  };
+  view.focused_stage = std::clamp(view.focused_stage, 0, static_cast<int>(stages.size()) - 1);
+  const float font = ImGui::GetFontSize();
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (i > 0) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted("→");
+      ImGui::SameLine();
+    }
+    const Stage& st = stages[i];
+    const bool focused = static_cast<int>(i) == view.focused_stage;
+    if (focused) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const std::string label = std::string(st.name) + "\n" + st.shape + "##" + st.id;
+    if (ImGui::Button(label.c_str(), ImVec2(0, 2.6f * font))) view.focused_stage = static_cast<int>(i);
+    widget_rects().record_last_item(st.id);
+    if (focused) ImGui::PopStyleColor();
+    if (ImGui::GetContentRegionAvail().x < 7 * font && i + 1 < stages.size()) ImGui::NewLine();
+  }
+  ImGui::Spacing();
+  const Stage& st = stages[static_cast<std::size_t>(view.focused_stage)];
+  HeatmapSpec spec{"##stage", std::string(st.name) + "  (" + st.shape + ")" +
+                                  (st.matrix == &t.concat || st.matrix == &t.output || st.matrix == &t.x_in ? "" : "   head " + std::to_string(view.head)),
+                   st.matrix, st.rows, st.cols, st.allowed, st.map};
+  spec.max_cell = 60;
+  spec.register_id = "view.stage";
+  draw_heatmap(spec);
+}
+
+}  // namespace ap::ui

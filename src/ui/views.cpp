@@ -1,0 +1,52 @@
+// The tab bar that hosts the views; each tab's button is widget `view.<name>`.
+#include "ui/views.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <imgui.h>
+
+#include "ui/widget_rects.hpp"
+
+namespace ap::ui {
+
+void head_selector(const AppState& state, ViewState& view) {
+  const int heads = state.scenario().heads;
+  view.head = std::clamp(view.head, 0, heads - 1);
+  if (heads == 1) return;
+  ImGui::TextUnformatted("head");
+  for (int h = 0; h < heads; ++h) {
+    ImGui::SameLine();
+    const std::string label = std::to_string(h) + "##headsel";
+    if (ImGui::RadioButton(label.c_str(), view.head == h)) view.head = h;
+    widget_rects().record_last_item("view.head[" + std::to_string(h) + "]");
+  }
+}
+
+void draw_views(AppState& state, ViewState& view) {
+  struct Tab {
+    const char* title;
+    const char* id;
+    void (*draw)(AppState&, ViewState&);
+  };
+  static const Tab tabs[] = {
+      {"Scores & weights", "view.scores", draw_attention_view}, {"Pipeline", "view.pipeline", draw_pipeline_view},
+      {"Heads", "view.heads", draw_heads_view},             {"Scaling lab", "view.scaling", draw_scaling_view},
+      {"Geometry", "view.geometry", draw_geometry_view},    {"Masks", "view.mask", draw_mask_view},
+      {"Positions", "view.positional", draw_positional_view},
+  };
+  if (!ImGui::BeginTabBar("views")) return;
+  for (const Tab& tab : tabs) {
+    const bool open = ImGui::BeginTabItem(tab.title);
+    widget_rects().record_last_item(tab.id);
+    if (std::string(tab.id) == "view.scores") widget_rects().record_last_item("view.weights");
+    if (!open) continue;
+    ImGui::BeginChild(tab.id, ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    tab.draw(state, view);
+    ImGui::EndChild();
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
+}  // namespace ap::ui

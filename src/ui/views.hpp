@@ -1,0 +1,29 @@
+// The playground's views, one per tab: pipeline, scores & weights, heads, scaling lab, geometry,
+// masks, positional encodings. Each draws what AppState's trace holds and never computes itself.
+#pragma once
+
+#include "ui/app_state.hpp"
+
+namespace ap::ui {
+
+struct ViewState {
+  int head = 0;        // the head the single-head views show
+  int query_row = 0;   // the row the scaling lab studies
+  float temperature = 1.0f;
+  int focused_stage = 6;  // pipeline stage shown large (index into the stage list)
+};
+
+void draw_views(AppState& state, ViewState& view);
+
+void draw_pipeline_view(AppState& state, ViewState& view);
+void draw_attention_view(AppState& state, ViewState& view);
+void draw_heads_view(AppState& state, ViewState& view);
+void draw_scaling_view(AppState& state, ViewState& view);
+void draw_geometry_view(AppState& state, ViewState& view);
+void draw_mask_view(AppState& state, ViewState& view);
+void draw_positional_view(AppState& state, ViewState& view);
+
+// Shared bits.
+void head_selector(const AppState& state, ViewState& view);
+
+}  // namespace ap::ui

@@ -1,0 +1,32 @@
+// Stable widget ids → screen rectangles, recorded as widgets are drawn, so tests can click the real
+// widget (window.playground.widgetRect, SPEC §3). Coordinates are ImGui's (framebuffer pixels on the web).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include <imgui.h>
+
+namespace ap::ui {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+class WidgetRects {
+ public:
+  void begin_frame() { current_.clear(); }
+  void end_frame() { last_ = current_; }
+  void record(const std::string& id, ImVec2 min, ImVec2 max);
+  void record_last_item(const std::string& id);  // the rectangle of the item just drawn
+  std::optional<Rect> find(const std::string& id) const;
+  const std::map<std::string, Rect>& all() const { return last_; }
+
+ private:
+  std::map<std::string, Rect> current_, last_;
+};
+
+WidgetRects& widget_rects();  // the one registry the panels write to
+
+}  // namespace ap::ui

@@ -1,0 +1,64 @@
+// Shared set-up for browser tests: serve the built page on 127.0.0.1, launch Debian's chromium headless
+// through playwright-core, record console errors and every request, and save screenshots as artifacts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+import { decodePng, distinctColours } from './png.mjs';
+
+export const pageDir = process.env.AP_PAGE_DIR || path.resolve('build/web/page');
+export const artifactDir = process.env.AP_ARTIFACTS || path.resolve('artifacts');
+
+export async function openPlayground({ webgpu = true, deviceScaleFactor = 1, width = 1280, height = 800, hash = '' } = {}) {
+  const server = await serve(pageDir, 0);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ap-chromium-'));
+  const args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run', '--disable-dev-shm-usage', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args,
+    viewport: { width, height }, deviceScaleFactor,
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const consoleErrors = [], failedRequests = [], requests = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  page.on('requestfailed', (req) => failedRequests.push(`${req.url()} ${req.failure()?.errorText}`));
+  page.on('request', (req) => requests.push(req.url()));
+  await page.goto(`${origin}/index.html${hash}`);
+  await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
+  await page.evaluate(() => window.playground.ready);
+  const close = async () => { await context.close(); server.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); };
+  return { page, origin, consoleErrors, failedRequests, requests, close };
+}
+
+// Waits two animation frames, so an input event has been handled and drawn.
+export async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export async function rect(page, id) {
+  const r = await page.evaluate((i) => window.playground.widgetRect(i), id);
+  if (!r) throw new Error(`widget ${id} is not on screen`);
+  return r;
+}
+
+export async function click(page, id) {
+  const r = await rect(page, id);
+  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+  await settle(page);
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(artifactDir, { recursive: true });
+  const file = path.join(artifactDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+// Distinct colours in a screenshot of the page: a blank canvas has one or two, the playground hundreds.
+export async function screenshotColourCount(page) {
+  return distinctColours(decodePng(await page.screenshot()));
+}
