@@ -32,8 +32,9 @@ build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1" -j 2; }
 desktop_smoke() {
   rm -f "$AP_ARTIFACTS/desktop.png"
   timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
-    build/native/src/app/attention-playground --frames 30 --screenshot "$AP_ARTIFACTS/desktop.png" &&
-    test -s "$AP_ARTIFACTS/desktop.png"
+    build/native/src/app/attention-playground --frames 30 --screenshot "$AP_ARTIFACTS/desktop.png" \
+      --scenario docs/examples/mha_causal.json --views "$AP_ARTIFACTS" &&
+    test -s "$AP_ARTIFACTS/desktop.png" && test -s "$AP_ARTIFACTS/desktop-positional.png"
 }
 
 step "native build" build native

@@ -1,6 +1,7 @@
 // Desktop shell: a GLFW window with an OpenGL 3 context and the playground.
-//   attention-playground [--scenario FILE] [--frames N] [--screenshot OUT.png] [--width W] [--height H]
-// With --frames the app draws N frames and exits 0 (the smoke test under Xvfb), saving a screenshot if asked.
+//   attention-playground [--scenario FILE] [--frames N] [--screenshot OUT.png] [--views DIR] [--width W] [--height H]
+// With --frames the app draws N frames and exits 0 (the smoke test under Xvfb), saving a screenshot if asked;
+// --views DIR also visits every view and saves DIR/view-<name>.png for each.
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -14,7 +15,7 @@
 namespace {
 
 struct Options {
-  std::string scenario, screenshot;
+  std::string scenario, screenshot, views_dir;
   int frames = 0, width = 1280, height = 800;
 };
 
@@ -25,6 +26,7 @@ Options parse_options(int argc, char** argv) {
     if (key == "--scenario") o.scenario = value;
     else if (key == "--frames") o.frames = std::stoi(value);
     else if (key == "--screenshot") o.screenshot = value;
+    else if (key == "--views") o.views_dir = value;
     else if (key == "--width") o.width = std::stoi(value);
     else if (key == "--height") o.height = std::stoi(value);
     else std::fprintf(stderr, "attention-playground: unknown option %s\n", key.c_str());
@@ -65,6 +67,21 @@ int main(int argc, char** argv) {
     while (!glfwWindowShouldClose(window)) {
       shell.frame();
       if (options.frames > 0 && ++frame >= options.frames) break;
+    }
+    for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.scaling", "view.geometry", "view.mask",
+                             "view.positional"}) {
+      if (options.views_dir.empty()) break;
+      shell.select_view(view);
+      for (int i = 0; i < 3; ++i) shell.frame();
+      shell.render();
+      int w = 0, h = 0;
+      glfwGetFramebufferSize(window, &w, &h);
+      const std::string path = options.views_dir + "/desktop-" + std::string(view).substr(5) + ".png";
+      if (!ap::app::save_framebuffer_png(path, w, h)) {
+        std::fprintf(stderr, "attention-playground: cannot write %s\n", path.c_str());
+        return 1;
+      }
+      glfwSwapBuffers(window);
     }
     if (!options.screenshot.empty()) {
       shell.render();  // draw once more and read the back buffer before presenting it

@@ -119,3 +119,27 @@ Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v) {
 }
 
 }  // namespace ap::core
+
+#include <Eigen/QR>
+
+#include "core/error.hpp"
+
+namespace ap::core {
+
+Scenario with_projection_moved(const Scenario& s, ProjectionRole role, int head, int row, const std::vector<double>& target,
+                               const std::vector<double>& current) {
+  if (s.positional.kind == PositionalKind::rope)
+    throw InputError("positional", "dragging a vector is not available with RoPE (the rotation depends on position); edit x instead");
+  const Matrix& w = role == ProjectionRole::query ? s.w_q : s.w_k;
+  const Matrix block = w.middleCols(static_cast<Eigen::Index>(head) * s.d_k, s.d_k);  // d_model × d_k
+  RowVector delta(s.d_k);
+  for (int c = 0; c < s.d_k; ++c) delta(c) = target[static_cast<std::size_t>(c)] - current[static_cast<std::size_t>(c)];
+  const Matrix pinv = block.completeOrthogonalDecomposition().pseudoInverse();  // d_k × d_model
+  const RowVector dx = delta * pinv;                                               // 1 × d_model
+  Scenario out = s;
+  Sequence& seq = role == ProjectionRole::key && out.context ? *out.context : out.query;
+  seq.x.row(row) += dx;
+  return out;
+}
+
+}  // namespace ap::core

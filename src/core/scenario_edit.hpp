@@ -2,6 +2,8 @@
 // number the user typed that still has a place. The UI proposes the result; validation decides.
 #pragma once
 
+#include <vector>
+
 #include "core/scenario.hpp"
 
 namespace ap::core {
@@ -14,5 +16,17 @@ Scenario with_context_count(const Scenario& s, int count);
 Scenario with_d_model(const Scenario& s, int d_model);
 // Changes heads / d_k / d_v: weight blocks are kept where head and column still exist.
 Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v);
+
+}  // namespace ap::core
+
+namespace ap::core {
+
+enum class ProjectionRole { query, key };
+
+// Moves token `row`'s projected vector in one head (q or k, d_k wide) to `target` by the smallest change of
+// that token's x row (least squares through the pseudo-inverse of the head's W block), as the geometry view's
+// drag does. Throws InputError when RoPE is on (the rotation depends on position; edit x instead).
+Scenario with_projection_moved(const Scenario& s, ProjectionRole role, int head, int row, const std::vector<double>& target,
+                               const std::vector<double>& current);
 
 }  // namespace ap::core

@@ -35,6 +35,7 @@ class AppState {
   // The last refusal, shown in the status bar until the next successful edit.
   const std::optional<core::Error>& last_error() const { return last_error_; }
   void clear_error() { last_error_.reset(); }
+  void report(core::Error error) { last_error_ = std::move(error); }  // a refusal found by a view
   // Bumped on every applied change, so views can cache derived data.
   unsigned revision() const { return revision_; }
 

@@ -30,18 +30,29 @@ void apply_bias(AppState& state, core::RowVector Scenario::*field, const std::op
   state.propose(std::move(next));
 }
 
-// A small "−  value  +" stepper with a stable id; returns the new value when changed.
-std::optional<int> stepper(const char* id, const char* label, int value, int lo, int hi) {
+// A small "value  −  +" stepper: the field is widget `id`, the buttons `id.dec` and `id.inc`.
+// Typed values apply on Enter (an intermediate "1" on the way to "16" must not rebuild the weights).
+std::optional<int> stepper(AppState& state, const char* id, const char* label, int value, int lo, int hi) {
   int v = value;
-  ImGui::SetNextItemWidth(7 * ImGui::GetFontSize());
-  const std::string l = std::string(label) + "##" + id;
-  const bool changed = ImGui::InputInt(l.c_str(), &v, 1, 1, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::PushID(id);
+  ImGui::SetNextItemWidth(3.5f * ImGui::GetFontSize());
+  ImGui::InputInt("##value", &v, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue);
   widget_rects().record_last_item(id);
-  if (changed || v != value) {
-    if (v < lo || v > hi) return std::nullopt;
-    if (v != value) return v;
+  ImGui::SameLine(0, 2);
+  if (ImGui::Button("-")) v = value - 1;
+  widget_rects().record_last_item(std::string(id) + ".dec");
+  ImGui::SameLine(0, 2);
+  if (ImGui::Button("+")) v = value + 1;
+  widget_rects().record_last_item(std::string(id) + ".inc");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(label);
+  ImGui::PopID();
+  if (v == value) return std::nullopt;
+  if (v < lo || v > hi) {
+    state.report({id, "expected " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + std::to_string(v)});
+    return std::nullopt;
   }
-  return std::nullopt;
+  return v;
 }
 
 void draw_presets(AppState& state) {
@@ -58,17 +69,17 @@ void draw_presets(AppState& state) {
 
 void draw_shape(AppState& state) {
   const Scenario& s = state.scenario();
-  if (auto n = stepper("tokens", "tokens N", s.n(), 1, 64)) state.propose(core::with_token_count(s, *n));
+  if (auto n = stepper(state, "tokens", "tokens N", s.n(), 1, 64)) state.propose(core::with_token_count(s, *n));
   ImGui::SameLine();
-  if (auto d = stepper("d_model", "d_model", s.d_model(), 1, 128)) state.propose(core::with_d_model(s, *d));
-  if (auto h = stepper("heads", "heads h", s.heads, 1, 16)) {
+  if (auto d = stepper(state, "d_model", "d_model", s.d_model(), 1, 128)) state.propose(core::with_d_model(s, *d));
+  if (auto h = stepper(state, "heads", "heads h", s.heads, 1, 16)) {
     const int dk = s.d_model() % *h == 0 ? s.d_model() / *h : s.d_k;  // keep d_model / h when it divides
     state.propose(core::with_head_shape(s, *h, dk, dk == s.d_k ? s.d_v : dk));
   }
   ImGui::SameLine();
-  if (auto dk = stepper("d_k", "d_k", s.d_k, 1, 256)) state.propose(core::with_head_shape(s, s.heads, *dk, s.d_v));
+  if (auto dk = stepper(state, "d_k", "d_k", s.d_k, 1, 256)) state.propose(core::with_head_shape(s, s.heads, *dk, s.d_v));
   ImGui::SameLine();
-  if (auto dv = stepper("d_v", "d_v", s.d_v, 1, 256)) state.propose(core::with_head_shape(s, s.heads, s.d_k, *dv));
+  if (auto dv = stepper(state, "d_v", "d_v", s.d_v, 1, 256)) state.propose(core::with_head_shape(s, s.heads, s.d_k, *dv));
 }
 
 void draw_tokens(AppState& state) {
@@ -91,22 +102,30 @@ void draw_tokens(AppState& state) {
 
 void draw_weights(AppState& state) {
   const Scenario& s = state.scenario();
-  if (ImGui::TreeNode("W_Q  (d_model × h·d_k)")) {
+  const bool open_w_q = ImGui::TreeNode("W_Q  (d_model × h·d_k)");
+  widget_rects().record_last_item("section.w_q");
+  if (open_w_q) {
     apply_cell(state, &Scenario::w_q, edit_grid({"w_q", &s.w_q, nullptr, s.d_k, 0}));
     apply_bias(state, &Scenario::b_q, edit_vector("b_q", s.b_q, s.d_k));
     ImGui::TreePop();
   }
-  if (ImGui::TreeNode("W_K  (d_model × h·d_k)")) {
+  const bool open_w_k = ImGui::TreeNode("W_K  (d_model × h·d_k)");
+  widget_rects().record_last_item("section.w_k");
+  if (open_w_k) {
     apply_cell(state, &Scenario::w_k, edit_grid({"w_k", &s.w_k, nullptr, s.d_k, 0}));
     apply_bias(state, &Scenario::b_k, edit_vector("b_k", s.b_k, s.d_k));
     ImGui::TreePop();
   }
-  if (ImGui::TreeNode("W_V  (d_model × h·d_v)")) {
+  const bool open_w_v = ImGui::TreeNode("W_V  (d_model × h·d_v)");
+  widget_rects().record_last_item("section.w_v");
+  if (open_w_v) {
     apply_cell(state, &Scenario::w_v, edit_grid({"w_v", &s.w_v, nullptr, s.d_v, 0}));
     apply_bias(state, &Scenario::b_v, edit_vector("b_v", s.b_v, s.d_v));
     ImGui::TreePop();
   }
-  if (ImGui::TreeNode("W_O  (h·d_v × d_model)")) {
+  const bool open_w_o = ImGui::TreeNode("W_O  (h·d_v × d_model)");
+  widget_rects().record_last_item("section.w_o");
+  if (open_w_o) {
     apply_cell(state, &Scenario::w_o, edit_grid({"w_o", &s.w_o, nullptr, 0, s.d_v}));
     apply_bias(state, &Scenario::b_o, edit_vector("b_o", s.b_o, 0));
     ImGui::TreePop();
@@ -163,7 +182,7 @@ void draw_mask(AppState& state) {
   }
   if (m.window > 0) {
     ImGui::SameLine();
-    if (auto w = stepper("mask.window", "window w", m.window, 1, core::limits::max_tokens)) {
+    if (auto w = stepper(state, "mask.window", "window w", m.window, 1, core::limits::max_tokens)) {
       Scenario next = s;
       next.mask.window = *w;
       state.propose(std::move(next));
@@ -231,7 +250,7 @@ void draw_context(AppState& state) {
     state.propose(core::with_context_count(s, cross ? s.n() + 1 : 0));
   widget_rects().record_last_item("context");
   if (!s.context) return;
-  if (auto m = stepper("context.tokens", "context tokens M", s.m(), 1, 64)) state.propose(core::with_context_count(s, *m));
+  if (auto m = stepper(state, "context.tokens", "context tokens M", s.m(), 1, 64)) state.propose(core::with_context_count(s, *m));
   const std::optional<CellEdit> e = edit_grid({"context.x", &s.context->x, &s.context->tokens, 0, 0});
   if (e) {
     Scenario next = s;
@@ -246,8 +265,8 @@ void draw_backend(AppState& state) {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == state.backend()) current = static_cast<int>(i);
   if (auto c = choose("backend", "backend", names, current)) state.set_backend(names[static_cast<std::size_t>(*c)]);
-  ImGui::SameLine();
-  ImGui::Text("%.3f ms, max |diff| vs reference %.2e", state.result().milliseconds, state.result().max_diff_vs_reference);
+  ImGui::TextDisabled("last recompute %.3f ms; largest |difference| from the reference %.2e", state.result().milliseconds,
+                      state.result().max_diff_vs_reference);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "ui/editor_panel.hpp"
+#include "ui/tour.hpp"
 #include "ui/widget_rects.hpp"
 
 namespace ap::ui {
@@ -57,6 +58,9 @@ void draw_playground(AppState& state, ViewState& view) {
   const float status_h = ImGui::GetFrameHeightWithSpacing() * 1.6f;
   const float editor_w = std::max(ImGui::GetContentRegionAvail().x * 0.36f, 22 * ImGui::GetFontSize());
   ImGui::BeginChild("editor", ImVec2(editor_w, -status_h), true, ImGuiWindowFlags_HorizontalScrollbar);
+  if (ImGui::Button("Guided tour")) start_tour(state, view);
+  widget_rects().record_last_item("tour");
+  ImGui::SameLine();
   draw_editor_panel(state);
   ImGui::EndChild();
   ImGui::SameLine();
@@ -65,6 +69,7 @@ void draw_playground(AppState& state, ViewState& view) {
   ImGui::EndChild();
   draw_status(state);
   ImGui::End();
+  draw_tour(state, view);
   widget_rects().end_frame();
 }
 

@@ -1,5 +1,7 @@
 // Positional encodings: the matrix that is added (sinusoidal, learned) and the RoPE demo: the score of
 // one q, k pair at positions (p, p + r) stays the same as p moves.
+#include <cmath>
+
 #include <imgui.h>
 
 #include "core/explain.hpp"
@@ -31,8 +33,12 @@ void draw_positional_view(AppState& state, ViewState& view) {
       head_selector(state, view);
       ImGui::TextWrapped("RoPE rotates each pair of q and k coordinates by an angle proportional to the position, so "
                          "q_p · k_{p+r} depends only on the offset r.");
-      static int qi = 0, kj = 0, offset = 2;
+      static int qi = -1, kj = -1, offset = 2;
       const auto& h = t.heads[static_cast<std::size_t>(view.head)];
+      if (qi < 0 || kj < 0) {  // start from the longest q and k: a zero vector would show a flat 0
+        h.q.rowwise().norm().maxCoeff(&qi);
+        h.k.rowwise().norm().maxCoeff(&kj);
+      }
       qi = std::clamp(qi, 0, s.n() - 1);
       kj = std::clamp(kj, 0, s.m() - 1);
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
@@ -49,8 +55,9 @@ void draw_positional_view(AppState& state, ViewState& view) {
       std::vector<double> k(h.k.row(kj).data(), h.k.row(kj).data() + h.k.cols());
       const auto scores = core::rope_scores_at_offset(q, k, offset, 12, s.positional.rope_base, s.positional.rope_pairing);
       std::vector<float> plot(scores.begin(), scores.end());
-      ImGui::PlotLines("score vs p", plot.data(), static_cast<int>(plot.size()), 0, nullptr, FLT_MAX, FLT_MAX,
-                       ImVec2(0, 6 * ImGui::GetFontSize()));
+      const float centre = plot.empty() ? 0.0f : plot[0], spread = 1.0f + std::fabs(centre);
+      ImGui::PlotLines("score vs p", plot.data(), static_cast<int>(plot.size()), 0, "flat: only the offset matters",
+                       centre - spread, centre + spread, ImVec2(0, 6 * ImGui::GetFontSize()));
       for (std::size_t p = 0; p < scores.size(); ++p) {
         ImGui::Text("p = %2zu: q at %zu, k at %d → score %s", p, p, static_cast<int>(p) + offset, format_precise(scores[p]).c_str());
       }

@@ -33,7 +33,7 @@ void weight_bars(const char* id, const core::SoftmaxStudy& st, const std::vector
 // Log-log plot of the sweep, drawn with the draw list (ImGui's PlotLines has no log axes).
 void sweep_plot(const std::vector<core::SweepPoint>& points) {
   const float font = ImGui::GetFontSize();
-  const ImVec2 size(std::min(ImGui::GetContentRegionAvail().x, 40 * font), 14 * font);
+  const ImVec2 size(std::min(ImGui::GetContentRegionAvail().x - 3 * font, 40 * font), 14 * font);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##sweep", size);
   widget_rects().record_last_item("view.scaling.sweep");
@@ -60,6 +60,8 @@ void sweep_plot(const std::vector<core::SweepPoint>& points) {
     dl->AddLine(ImVec2(px(p.d_k), py(p.variance_scaled)), ImVec2(px(q.d_k), py(q.variance_scaled)), scaled, 2);
     dl->AddLine(ImVec2(px(p.d_k), pw(p.max_weight_raw)), ImVec2(px(q.d_k), pw(q.max_weight_raw)), wmax, 1.5f);
   }
+  dl->AddText(ImVec2(b.x + 4, a.y), wmax, "w=1");
+  dl->AddText(ImVec2(b.x + 4, b.y - font), wmax, "w=0");
   ImGui::TextColored(ImVec4(0.9f, 0.35f, 0.27f, 1), "Var(q·k) raw ≈ d_k");
   ImGui::SameLine();
   ImGui::TextColored(ImVec4(0.35f, 0.63f, 0.94f, 1), "  Var(q·k/√d_k) ≈ 1");
@@ -86,7 +88,7 @@ void draw_scaling_view(AppState& state, ViewState& view) {
   const auto scaled = core::study_softmax(t, view.head, view.query_row, inv);
   const auto temp = core::study_softmax(t, view.head, view.query_row, inv / std::max(static_cast<double>(view.temperature), 1e-6));
   const float w = ImGui::GetContentRegionAvail().x / 3 - 8;
-  ImGui::BeginChild("##labcols", ImVec2(0, 16 * ImGui::GetFontSize()));
+  ImGui::BeginChild("##labcols", ImVec2(0, 19 * ImGui::GetFontSize()));
   weight_bars("raw (no scaling)", raw, s.keys().tokens, w);
   ImGui::SameLine();
   weight_bars("÷ √d_k", scaled, s.keys().tokens, w);

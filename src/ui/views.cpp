@@ -37,7 +37,9 @@ void draw_views(AppState& state, ViewState& view) {
   };
   if (!ImGui::BeginTabBar("views")) return;
   for (const Tab& tab : tabs) {
-    const bool open = ImGui::BeginTabItem(tab.title);
+    const bool select = view.select_tab == tab.id;
+    const bool open = ImGui::BeginTabItem(tab.title, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
+    if (select) view.select_tab.clear();
     widget_rects().record_last_item(tab.id);
     if (std::string(tab.id) == "view.scores") widget_rects().record_last_item("view.weights");
     if (!open) continue;

@@ -2,6 +2,8 @@
 // masks, positional encodings. Each draws what AppState's trace holds and never computes itself.
 #pragma once
 
+#include <string>
+
 #include "ui/app_state.hpp"
 
 namespace ap::ui {
@@ -11,6 +13,8 @@ struct ViewState {
   int query_row = 0;   // the row the scaling lab studies
   float temperature = 1.0f;
   int focused_stage = 6;  // pipeline stage shown large (index into the stage list)
+  std::string select_tab;  // a view id ("view.mask") to bring to front on the next frame, or empty
+  int tour_step = -1;      // the guided tour's step, -1 when it is closed
 };
 
 void draw_views(AppState& state, ViewState& view);

@@ -45,10 +45,20 @@ export async function rect(page, id) {
   return r;
 }
 
+// A real click, with the button held across a frame: ImGui 1.86 has no input queue, so a press and a
+// release inside one frame would be lost (a person's click always spans frames).
+export async function clickAt(page, x, y) {
+  await page.mouse.move(x, y);
+  await settle(page);
+  await page.mouse.down();
+  await settle(page);
+  await page.mouse.up();
+  await settle(page);
+}
+
 export async function click(page, id) {
   const r = await rect(page, id);
-  await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
-  await settle(page);
+  await clickAt(page, r.x + r.w / 2, r.y + r.h / 2);
 }
 
 export async function screenshot(page, name) {

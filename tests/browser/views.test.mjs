@@ -1,0 +1,166 @@
+// The playground's views driven through real widgets (SPEC §3 widgetRect + real mouse and keyboard):
+// presets, cell edits in x and W, mask / heads / scale / positional switches, mask painting. After each
+// step the page's trace must equal attention-cli's reference trace of the scenario on screen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { openPlayground, click, clickAt, rect, settle, screenshot } from './harness.mjs';
+
+const cli = process.env.AP_CLI || 'build/native/src/attention-cli';
+
+function referenceTrace(scenario) {
+  return JSON.parse(execFileSync(cli, ['run', '-'], { input: JSON.stringify(scenario), maxBuffer: 1 << 28 }).toString());
+}
+
+function maxDiff(a, b, path = '') {
+  if (Array.isArray(a)) {
+    assert.equal(a.length, b.length, `${path}: length`);
+    return a.reduce((m, v, i) => Math.max(m, maxDiff(v, b[i], `${path}[${i}]`)), 0);
+  }
+  assert.equal(typeof a, 'number', `${path}: ${a} is not a number (NaN or missing?)`);
+  return Math.abs(a - b);
+}
+
+// The page's trace equals the reference within 1e-9 (double on both sides; only summation order differs).
+async function checkTrace(page, label) {
+  const { scenario, trace, error } = await page.evaluate(() => ({
+    scenario: window.playground.getScenario(), trace: window.playground.getTrace(), error: window.playground.lastError(),
+  }));
+  assert.equal(error, '', `${label}: the page shows an error: ${error}`);
+  const ref = referenceTrace(scenario);
+  for (const key of ['output', 'concat']) assert.ok(maxDiff(trace[key], ref[key], key) <= 1e-9, `${label}: ${key}`);
+  trace.heads.forEach((h, i) => {
+    for (const key of ['q', 'k', 'v', 'scores', 'weights', 'output'])
+      assert.ok(maxDiff(h[key], ref.heads[i][key], `heads[${i}].${key}`) <= 1e-9, `${label}: heads[${i}].${key}`);
+  });
+  assert.deepEqual(trace.empty_rows, ref.empty_rows);
+  return { scenario, trace };
+}
+
+async function typeInto(page, id, text) {
+  await click(page, id);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await settle(page);
+}
+
+async function choose(page, id, option) {
+  await click(page, id);
+  await click(page, `${id}.option.${option}`);
+}
+
+const presets = ['Two tokens, identity weights', 'q = [1,0] vs k = [0,1]', 'One query, three keys', 'The cat sat on the mat',
+  "The animal ... because it was too tired", 'Random (seeded)', 'Identity', '16 tokens × 64 × 8 heads'];
+const views = ['view.scores', 'view.pipeline', 'view.heads', 'view.scaling', 'view.geometry', 'view.mask', 'view.positional'];
+
+test('every preset loads through the menu and matches the reference', async () => {
+  const app = await openPlayground({ webgpu: false });
+  try {
+    for (const [i, preset] of presets.entries()) {
+      await choose(app.page, 'preset', preset);
+      const { scenario } = await checkTrace(app.page, preset);
+      assert.ok(scenario.x.length >= 1);
+      await screenshot(app.page, `preset-${i}`);
+    }
+    assert.deepEqual(app.consoleErrors, []);
+  } finally { await app.close(); }
+});
+
+test('edits through the widgets: x, W_Q, heads, scale, mask, positional, painted mask', async () => {
+  const app = await openPlayground({ webgpu: false });
+  const { page } = app;
+  try {
+    await choose(page, 'preset', 'The cat sat on the mat');
+    await typeInto(page, 'x[2][1]', '-1.25');
+    let { scenario } = await checkTrace(page, 'x edit');
+    assert.equal(scenario.x[2][1], -1.25);
+
+    await click(page, 'section.w_q');
+    await typeInto(page, 'w_q[1][0]', '0.75');
+    ({ scenario } = await checkTrace(page, 'w_q edit'));
+    assert.equal(scenario.w_q[1][0], 0.75);
+    await click(page, 'section.w_q');  // fold it again
+
+    await typeInto(page, 'heads', '4');
+    ({ scenario } = await checkTrace(page, 'heads = 4'));
+    assert.equal(scenario.heads, 4);
+    assert.equal(scenario.d_k, 1);
+
+    await choose(page, 'scale', 'none');
+    ({ scenario } = await checkTrace(page, 'scale none'));
+    assert.equal(scenario.scale, 'none');
+
+    await choose(page, 'mask', 'window');
+    ({ scenario } = await checkTrace(page, 'window mask'));
+    assert.deepEqual(scenario.mask, { window: 2 });
+
+    await choose(page, 'positional', 'sinusoidal');
+    ({ scenario } = await checkTrace(page, 'sinusoidal'));
+    assert.equal(scenario.positional, 'sinusoidal');
+
+    await typeInto(page, 'heads', '2');
+    await choose(page, 'positional', 'rope');
+    ({ scenario } = await checkTrace(page, 'rope'));
+    assert.equal(scenario.positional, 'rope');
+
+    await choose(page, 'mask', 'custom (paint)');
+    await click(page, 'view.mask');
+    await click(page, 'mask.cell[3][1]');
+    ({ scenario } = await checkTrace(page, 'painted mask'));
+    assert.equal(scenario.mask[3][1], 0, 'the painted cell is masked');
+    assert.equal(scenario.mask[3][2], 1, 'its neighbour is not');
+
+    // Escape cancels an edit in progress.
+    await click(page, 'x[0][0]');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('42');
+    await page.keyboard.press('Escape');
+    await settle(page);
+    ({ scenario } = await checkTrace(page, 'escape'));
+    assert.equal(scenario.x[0][0], 0.1);
+
+    for (const view of views) {
+      await click(page, view);
+      await settle(page);
+      await screenshot(page, `view-${view.replace('view.', '')}`);
+    }
+    assert.deepEqual(app.consoleErrors, []);
+  } finally { await app.close(); }
+});
+
+test('bad input is refused with a message and the scenario is kept', async () => {
+  const app = await openPlayground({ webgpu: false });
+  const { page } = app;
+  try {
+    const before = await page.evaluate(() => window.playground.getScenario());
+    const result = await page.evaluate(() => window.playground.loadScenario('{"version":1,"x":[[1,2]],"w_k":[[1,"abc"],[0,1]]}'));
+    assert.deepEqual(result, { ok: false, error: 'w_k[0][1]: expected a number, got "abc"' });
+    assert.deepEqual(await page.evaluate(() => window.playground.getScenario()), before);
+    await settle(page);
+    await rect(page, 'status.error');  // the message is on screen
+    await screenshot(page, 'refused-input');
+  } finally { await app.close(); }
+});
+
+test('16 tokens × d_model 64 × 8 heads recomputes and redraws within a 60 Hz frame', async () => {
+  const app = await openPlayground({ webgpu: false });
+  const { page } = app;
+  try {
+    await choose(page, 'preset', '16 tokens × 64 × 8 heads');
+    await checkTrace(page, 'large');
+    const samples = [];
+    for (let i = 0; i < 10; i++) {
+      await typeInto(page, 'x[0][0]', String(0.5 + i / 10));
+      samples.push(await page.evaluate(() => ({ frame: window.playground.lastFrameMs(), compute: window.playground.lastComputeMs() })));
+    }
+    const frames = samples.map((s) => s.frame).sort((a, b) => a - b);
+    const computes = samples.map((s) => s.compute).sort((a, b) => a - b);
+    const median = (v) => v[Math.floor(v.length / 2)];
+    console.log(`16×64×8: median recompute ${median(computes).toFixed(2)} ms, median frame (recompute + UI) ${median(frames).toFixed(2)} ms`);
+    fs.mkdirSync(process.env.AP_ARTIFACTS || 'artifacts', { recursive: true });
+    fs.writeFileSync(`${process.env.AP_ARTIFACTS || 'artifacts'}/frame-time.json`, JSON.stringify({ frames, computes }));
+    assert.ok(median(frames) < 16.7, `median frame ${median(frames)} ms exceeds 16.7 ms`);
+  } finally { await app.close(); }
+});
