@@ -37,21 +37,40 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     lastError: () => call('ap_last_error'),
     lastFrameMs: () => Module.ccall('ap_last_frame_ms', 'number', [], []),
     lastComputeMs: () => Module.ccall('ap_last_compute_ms', 'number', [], []),
+    undo: () => Module.ccall('ap_undo', 'number', [], []) === 1,
+    undoDepth: () => Module.ccall('ap_undo_depth', 'number', [], []),
+    redo: () => Module.ccall('ap_redo', 'number', [], []) === 1,
     shareLink() {
       const base = location.href.split('#')[0];
       return base + '#s=' + toBase64Url(call('ap_get_scenario'));
     },
   };
 
+  // Autosave: the scenario on screen goes to localStorage after every change; a reload restores it
+  // (a share link in the URL wins over the saved state).
+  const storageKey = 'attention-playground.scenario';
+  let savedRevision = -1;
+  Module.afterFrame = () => {
+    const revision = Module.ccall('ap_revision', 'number', [], []);
+    if (revision === savedRevision) return;
+    savedRevision = revision;
+    try { localStorage.setItem(storageKey, call('ap_get_scenario')); } catch (e) { /* storage full or disabled */ }
+  };
+
   Module.onFirstFrame = () => {
     const status = document.getElementById('status');
     if (status) status.remove();
     const match = /#s=([A-Za-z0-9_-]+)/.exec(location.hash);
+    let saved = null;
+    try { saved = localStorage.getItem(storageKey); } catch (e) { /* storage disabled */ }
     if (match) {
       let result;
       try { result = window.playground.loadScenario(fromBase64Url(match[1])); }
       catch (e) { result = { ok: false, error: 'share link: ' + e.message }; }
       if (!result.ok) console.warn('share link not loaded: ' + result.error);
+    } else if (saved) {
+      const result = window.playground.loadScenario(saved);
+      if (!result.ok) console.warn('saved scenario not restored: ' + result.error);
     }
     // Two more animation frames so the restored scenario is on screen before `ready` resolves.
     requestAnimationFrame(() => requestAnimationFrame(() => resolveReady()));

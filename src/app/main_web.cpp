@@ -39,6 +39,7 @@ void frame() {
     g_first_frame_reported = true;
     EM_ASM({ if (Module.onFirstFrame) Module.onFirstFrame(); });
   }
+  EM_ASM({ if (Module.afterFrame) Module.afterFrame(); });
 }
 
 // Strings returned to JS live until the next call of the same kind.
@@ -97,6 +98,10 @@ EMSCRIPTEN_KEEPALIVE const char* ap_widget_ids() {
 }
 
 EMSCRIPTEN_KEEPALIVE double ap_last_frame_ms() { return g_shell->last_frame_ms(); }
+EMSCRIPTEN_KEEPALIVE int ap_revision() { return static_cast<int>(g_shell->state().revision()); }
+EMSCRIPTEN_KEEPALIVE int ap_undo_depth() { return static_cast<int>(g_shell->state().undo_depth()); }
+EMSCRIPTEN_KEEPALIVE int ap_undo() { return g_shell->state().undo() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int ap_redo() { return g_shell->state().redo() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE double ap_last_compute_ms() { return g_shell->state().result().milliseconds; }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_last_error() {

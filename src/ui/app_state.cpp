@@ -21,15 +21,17 @@ void AppState::recompute() {
   ++revision_;
 }
 
-std::optional<core::Error> AppState::propose(core::Scenario next) {
+std::optional<core::Error> AppState::propose(core::Scenario next, bool merge) {
   try {
     core::validate_scenario(next);
   } catch (const core::InputError& e) {
     last_error_ = e.error;
     return e.error;
   }
-  undo_.push_back(std::move(scenario_));
-  if (undo_.size() > max_undo) undo_.erase(undo_.begin());
+  if (!merge || undo_.empty()) {
+    undo_.push_back(std::move(scenario_));
+    if (undo_.size() > max_undo) undo_.erase(undo_.begin());
+  }
   redo_.clear();
   scenario_ = std::move(next);
   last_error_.reset();

@@ -24,7 +24,8 @@ class AppState {
   std::vector<std::string> backends() const { return service_.backends(); }
 
   // Validates `next`; applies and recomputes it, or keeps the current scenario and records the error.
-  std::optional<core::Error> propose(core::Scenario next);
+  // merge: replace the last undo step instead of adding one (further keystrokes of the same edit).
+  std::optional<core::Error> propose(core::Scenario next, bool merge = false);
   std::optional<core::Error> load_json(std::string_view text);
   std::optional<core::Error> set_backend(const std::string& name);
 

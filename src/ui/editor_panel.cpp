@@ -20,14 +20,14 @@ void apply_cell(AppState& state, core::Matrix Scenario::*field, const std::optio
   if (!e) return;
   Scenario next = state.scenario();
   (next.*field)(e->row, e->col) = e->value;
-  state.propose(std::move(next));
+  state.propose(std::move(next), e->merge);
 }
 
 void apply_bias(AppState& state, core::RowVector Scenario::*field, const std::optional<CellEdit>& e) {
   if (!e) return;
   Scenario next = state.scenario();
   (next.*field)(e->col) = e->value;
-  state.propose(std::move(next));
+  state.propose(std::move(next), e->merge);
 }
 
 // A small "value  −  +" stepper: the field is widget `id`, the buttons `id.dec` and `id.inc`.
@@ -237,7 +237,7 @@ void draw_positional(AppState& state) {
     if (e) {
       Scenario next = s;
       next.positional.learned(e->row, e->col) = e->value;
-      state.propose(std::move(next));
+      state.propose(std::move(next), e->merge);
     }
     ImGui::TreePop();
   }
@@ -255,7 +255,7 @@ void draw_context(AppState& state) {
   if (e) {
     Scenario next = s;
     next.context->x(e->row, e->col) = e->value;
-    state.propose(std::move(next));
+    state.propose(std::move(next), e->merge);
   }
 }
 
@@ -284,7 +284,7 @@ void draw_editor_panel(AppState& state) {
   if (e) {
     Scenario next = s;
     next.query.x(e->row, e->col) = e->value;
-    state.propose(std::move(next));
+    state.propose(std::move(next), e->merge);
   }
   draw_context(state);
   ImGui::Separator();

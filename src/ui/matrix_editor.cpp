@@ -41,7 +41,14 @@ std::optional<CellEdit> edit_cells(const std::string& name, const double* data, 
       double v = data[static_cast<std::size_t>(i) * cols + j];
       ImGui::PushID(i * 4096 + j);
       ImGui::SetNextItemWidth(cell_w);
-      if (ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.6g")) edit = CellEdit{i, j, v};
+      static ImGuiID editing = 0;  // the cell whose current activation already made an undo step
+      const ImGuiID cell_id = ImGui::GetID("##cell");
+      const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.6g");
+      if (ImGui::IsItemActivated()) editing = 0;
+      if (changed) {
+        edit = CellEdit{i, j, v, editing == cell_id};
+        editing = cell_id;
+      }
       const std::string id = is_vector ? name + "[" + std::to_string(j) + "]"
                                        : name + "[" + std::to_string(i) + "][" + std::to_string(j) + "]";
       widget_rects().record_last_item(id);

@@ -15,6 +15,7 @@ namespace ap::ui {
 struct CellEdit {
   int row = 0, col = 0;
   double value = 0;
+  bool merge = false;  // a later keystroke of the same edit: one undo step per edit, not per key
 };
 
 struct GridSpec {

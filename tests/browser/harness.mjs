@@ -56,6 +56,15 @@ export async function clickAt(page, x, y) {
   await settle(page);
 }
 
+// A real key press held across a frame (see clickAt): "Enter", "Escape", "Control+Z", "Control+Shift+Z".
+export async function press(page, combo) {
+  const keys = combo.split('+');
+  for (const k of keys) await page.keyboard.down(k);
+  await settle(page);
+  for (const k of keys.reverse()) await page.keyboard.up(k);
+  await settle(page);
+}
+
 export async function click(page, id) {
   const r = await rect(page, id);
   await clickAt(page, r.x + r.w / 2, r.y + r.h / 2);

@@ -2,7 +2,7 @@
 // keystrokes in x[0][1] change the trace exactly as the core computes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPlayground, click, settle, screenshot, screenshotColourCount } from './harness.mjs';
+import { openPlayground, press, click, settle, screenshot, screenshotColourCount } from './harness.mjs';
 
 function softmax(row) {
   const m = Math.max(...row);
@@ -19,9 +19,9 @@ test('edit x[0][1] through the canvas and the trace follows', async () => {
     assert.deepEqual(before.heads[0].scores, [[1, 0], [0, 1]]);
 
     await click(page, 'x[0][1]');
-    await page.keyboard.press('Control+A');
+    await press(page, 'Control+A');
     await page.keyboard.type('0.5');
-    await page.keyboard.press('Enter');
+    await press(page, 'Enter');
     await settle(page);
 
     const scenario = await page.evaluate(() => window.playground.getScenario());

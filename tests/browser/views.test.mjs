@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { openPlayground, click, clickAt, rect, settle, screenshot } from './harness.mjs';
+import { openPlayground, press, click, clickAt, rect, settle, screenshot } from './harness.mjs';
 
 const cli = process.env.AP_CLI || 'build/native/src/attention-cli';
 
@@ -40,9 +40,9 @@ async function checkTrace(page, label) {
 
 async function typeInto(page, id, text) {
   await click(page, id);
-  await page.keyboard.press('Control+A');
+  await press(page, 'Control+A');
   await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
+  await press(page, 'Enter');
   await settle(page);
 }
 
@@ -114,9 +114,9 @@ test('edits through the widgets: x, W_Q, heads, scale, mask, positional, painted
 
     // Escape cancels an edit in progress.
     await click(page, 'x[0][0]');
-    await page.keyboard.press('Control+A');
+    await press(page, 'Control+A');
     await page.keyboard.type('42');
-    await page.keyboard.press('Escape');
+    await press(page, 'Escape');
     await settle(page);
     ({ scenario } = await checkTrace(page, 'escape'));
     assert.equal(scenario.x[0][0], 0.1);
@@ -162,5 +162,31 @@ test('16 tokens × d_model 64 × 8 heads recomputes and redraws within a 60 Hz f
     fs.mkdirSync(process.env.AP_ARTIFACTS || 'artifacts', { recursive: true });
     fs.writeFileSync(`${process.env.AP_ARTIFACTS || 'artifacts'}/frame-time.json`, JSON.stringify({ frames, computes }));
     assert.ok(median(frames) < 16.7, `median frame ${median(frames)} ms exceeds 16.7 ms`);
+  } finally { await app.close(); }
+});
+
+test('crisp at devicePixelRatio 2, follows window resizes, explains a hovered score', async () => {
+  const app = await openPlayground({ webgpu: false, deviceScaleFactor: 2, width: 1920, height: 1080 });
+  const { page } = app;
+  try {
+    const size = await page.evaluate(() => ({ w: document.getElementById('canvas').width, css: innerWidth, dpr: devicePixelRatio }));
+    assert.equal(size.dpr, 2);
+    assert.equal(size.w, size.css * 2, 'the canvas backbuffer is CSS size × devicePixelRatio');
+    await choose(page, 'preset', 'The cat sat on the mat');
+    const cell = await rect(page, 'cell.scores[2][1]');
+    await page.mouse.move(cell.x + cell.w / 2, cell.y + cell.h / 2);
+    await settle(page);
+    await screenshot(page, 'dpr2-1920x1080-hover-score');
+    const tabs = await rect(page, 'view.positional');
+    assert.ok(tabs.x + tabs.w <= 1920 && tabs.y >= 0, 'the last view tab is on screen');
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await settle(page); await settle(page);
+    const after = await page.evaluate(() => document.getElementById('canvas').width);
+    assert.equal(after, 1280 * 2);
+    const tabsAfter = await rect(page, 'view.positional');
+    assert.ok(tabsAfter.x + tabsAfter.w <= 1280, 'the layout follows the smaller window');
+    await screenshot(page, 'dpr2-1280x800');
+    assert.deepEqual(app.consoleErrors, []);
   } finally { await app.close(); }
 });
