@@ -2,6 +2,8 @@
 #include "core/scenario.hpp"
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <string>
 
 #include "core/error.hpp"
@@ -52,6 +54,15 @@ Scenario make_scenario(Matrix x, int heads) {
 
 namespace {
 
+// A double as a person writes it: "1", "0.5", "1e+300" (shortest form that reads back exactly).
+std::string number_text(double v) {
+  std::ostringstream text;
+  text << std::setprecision(17) << v;
+  std::ostringstream shorter;
+  shorter << v;
+  return std::stod(shorter.str()) == v ? shorter.str() : text.str();
+}
+
 std::string shape(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + " × " + std::to_string(cols);
 }
@@ -89,7 +100,8 @@ void validate_sequence(const char* field, const char* tokens_field, const Sequen
     throw InputError(field, "expected rows of " + std::to_string(d_model) + " numbers (d_model), got " +
                                 std::to_string(seq.x.cols()));
   if (seq.tokens.size() != static_cast<std::size_t>(seq.x.rows()))
-    throw InputError(tokens_field, "expected " + std::to_string(seq.x.rows()) + " labels (one per row of x), got " +
+    throw InputError(tokens_field, "expected " + std::to_string(seq.x.rows()) +
+                                       (seq.x.rows() == 1 ? " label" : " labels") + " (one per row of " + field + "), got " +
                                        std::to_string(seq.tokens.size()));
   expect_finite(field, seq.x);
 }
@@ -154,7 +166,7 @@ void validate_scenario(const Scenario& s) {
       throw InputError("positional", "RoPE turns pairs of coordinates, so d_k must be even (d_k = " +
                                          std::to_string(s.d_k) + ")");
     if (!(pos.rope_base > 1.0) || !std::isfinite(pos.rope_base))
-      throw InputError("positional.rope.base", "expected a finite base greater than 1");
+      throw InputError("positional.rope.base", "expected a finite base greater than 1, got " + number_text(pos.rope_base));
   }
 }
 
@@ -165,14 +177,14 @@ void validate_dimensions(int n, int m, int d_model, int heads, int d_k, int d_v)
     throw InputError("d_k", "expected 1 to " + std::to_string(limits::max_head_width) + ", got " + std::to_string(d_k));
   if (d_v < 1 || d_v > limits::max_head_width)
     throw InputError("d_v", "expected 1 to " + std::to_string(limits::max_head_width) + ", got " + std::to_string(d_v));
-  const auto weight = [&](const char* field, std::size_t rows, std::size_t cols) {
+  const auto weight = [&](const char* field, std::size_t rows, std::size_t cols, const char* meaning) {
     if (rows * cols > limits::max_weight_elements)
-      throw InputError(field, shape(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)) +
-                                  " exceeds the limit of " + std::to_string(limits::max_weight_elements) + " numbers");
+      throw InputError(field, shape(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)) + " (" + meaning +
+                                  ") exceeds the limit of " + std::to_string(limits::max_weight_elements) + " numbers");
   };
   const std::size_t dm = static_cast<std::size_t>(d_model);
-  weight("w_q", dm, static_cast<std::size_t>(heads) * d_k);
-  weight("w_v", dm, static_cast<std::size_t>(heads) * d_v);
+  weight("w_q", dm, static_cast<std::size_t>(heads) * d_k, "d_model × heads·d_k");
+  weight("w_v", dm, static_cast<std::size_t>(heads) * d_v, "d_model × heads·d_v");
   // Per head: q, k, v, scores, scaled, weights, output.
   const std::size_t per_head = static_cast<std::size_t>(n) * d_k + static_cast<std::size_t>(m) * (d_k + d_v) +
                                3 * static_cast<std::size_t>(n) * m + static_cast<std::size_t>(n) * d_v;

@@ -21,16 +21,20 @@ void reject_unknown_fields(const json& object, const std::string& where, const s
     if (known.count(item.key())) continue;
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    throw InputError(where.empty() ? item.key() : where + "." + item.key(),
-                     "unknown field (known: " + list + ")");
+    // The key is the user's text: quote it as describe_json_value does (short, escaped), without the quotes.
+    const std::string quoted = describe_json_value(json(item.key()));
+    const std::string name = quoted.substr(1, quoted.size() - 2);
+    throw InputError(where.empty() ? name : where + "." + name, "unknown field (known: " + list + ")");
   }
 }
 
-std::vector<std::string> read_tokens(const json* j, const std::string& field, long long count) {
+std::vector<std::string> read_tokens(const json* j, const std::string& field, long long count,
+                                     const std::string& x_field) {
   if (!j) return core::default_token_labels(static_cast<int>(count));
   if (!j->is_array()) throw InputError(field, "expected an array of labels, got " + describe_json_value(*j));
   if (static_cast<long long>(j->size()) != count)
-    throw InputError(field, "expected " + std::to_string(count) + " labels (one per row of x), got " +
+    throw InputError(field, "expected " + std::to_string(count) + (count == 1 ? " label" : " labels") +
+                                " (one per row of " + x_field + "), got " +
                                 std::to_string(j->size()));
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < j->size(); ++i) {
@@ -51,7 +55,7 @@ core::Sequence read_sequence(const json* x, const json* tokens, const std::strin
   if (!x) throw InputError(field, "is required (the token vectors, one row per token)");
   core::Sequence s;
   s.x = read_matrix(*x, field, -1, d_model, limits::max_tokens, limits::max_d_model, "", "d_model");
-  s.tokens = read_tokens(tokens, prefix + "tokens", s.x.rows());
+  s.tokens = read_tokens(tokens, prefix + "tokens", s.x.rows(), field);
   return s;
 }
 
@@ -61,7 +65,7 @@ core::Scale read_scale(const json& j) {
     const auto s = j.get<std::string>();
     if (s == "inv_sqrt_dk") return scale;
     if (s == "none") { scale.kind = core::ScaleKind::none; return scale; }
-    throw InputError("scale", "unknown scale " + j.dump() + " (expected \"inv_sqrt_dk\", \"none\" or a number)");
+    throw InputError("scale", "unknown scale " + describe_json_value(j) + " (expected \"inv_sqrt_dk\", \"none\" or a number)");
   }
   if (!j.is_number())
     throw InputError("scale", "expected \"inv_sqrt_dk\", \"none\" or a number, got " + describe_json_value(j));
@@ -80,7 +84,7 @@ core::MaskSpec read_mask(const json& j, long long n, long long m) {
     const auto s = j.get<std::string>();
     if (s == "none") return mask;
     if (s == "causal") { mask.causal = core::CausalAlign::top_left; return mask; }
-    throw InputError("mask", "unknown mask " + j.dump() + " (" + mask_forms + ")");
+    throw InputError("mask", "unknown mask " + describe_json_value(j) + " (" + mask_forms + ")");
   }
   if (j.is_array()) {
     mask.allow = read_mask_matrix(j, "mask", n, m);
@@ -121,10 +125,13 @@ core::Positional read_positional(const json& j, long long n, long long m, long l
     if (s == "none") return p;
     if (s == "sinusoidal") { p.kind = core::PositionalKind::sinusoidal; return p; }
     if (s == "rope") { p.kind = core::PositionalKind::rope; return p; }
-    throw InputError("positional", "unknown positional encoding " + j.dump() + " (" + positional_forms + ")");
+    throw InputError("positional", "unknown positional encoding " + describe_json_value(j) + " (" + positional_forms + ")");
   }
-  if (!j.is_object() || j.size() != 1)
+  if (!j.is_object())
     throw InputError("positional", std::string(positional_forms) + ", got " + describe_json_value(j));
+  if (j.size() != 1)
+    throw InputError("positional", "expected an object with one field, \"rope\" or \"learned\", got " +
+                                       std::to_string(j.size()) + " fields");
   if (const json* r = find(j, "rope")) {
     p.kind = core::PositionalKind::rope;
     if (!r->is_object()) throw InputError("positional.rope", "expected {\"base\", \"pairing\"}, got " + describe_json_value(*r));
@@ -159,7 +166,8 @@ core::Scenario scenario_from_json(const json& doc) {
                                   "w_o", "b_q", "b_k", "b_v", "b_o", "scale", "mask", "positional"});
   const json* version = find(doc, "version");
   if (!version) throw InputError("version", "is required (1)");
-  read_integer(*version, "version", 1, 1);
+  if (!version->is_number() || version->get<double>() != 1.0)
+    throw InputError("version", "expected 1 (the only version this build reads), got " + describe_json_value(*version));
 
   core::Scenario s;
   s.query = read_sequence(find(doc, "x"), find(doc, "tokens"), "", -1);
