@@ -1,0 +1,161 @@
+// The PyTorch float64 golden cases (tests/golden/cases, see README.md) on every backend of this build:
+// output, concat, and per head q, k, v, scores, weights, output and the empty rows, normwise.
+// The file list is globbed by CMake into golden_cases.hpp; files are read by name from AP_GOLDEN_DIR.
+#include <catch2/catch.hpp>
+
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "golden_cases.hpp"
+#include "io/scenario_json.hpp"
+#include "kernels/registry.hpp"
+#include "support/files.hpp"
+#include "support/numeric.hpp"
+
+namespace {
+
+using ap::test::matrix_from_json;
+using ap::test::rel_err;
+using nlohmann::json;
+
+constexpr double reference_tolerance = 1e-12;  // double against double: only summation order differs
+constexpr double float_tolerance = 1e-5;       // float32 kernels (SPEC: "within float tolerance")
+
+// The large_magnitude_* cases have raw scores of a few thousand (x ~ N(0, 20²) or N(0, 30²)). A float32
+// score of 3000 carries an absolute error of up to 3000·2⁻²⁴ ≈ 2e-4 per rounding, and the softmax turns
+// score differences into weight ratios, so the float backends cannot be held to 1e-5 downstream of the
+// scores there. Measured worst normwise errors (weights, head outputs, concat, output) on these two cases:
+// 3.1e-6 natively (x86-64, AVX2 + FMA), 1.34e-5 under node (wasm32 SIMD128, no FMA: different rounding).
+// Their q, k, v and scores keep 1e-5 (measured 2.3e-7 at most); the softmax and everything after it get
+// 1e-4, about 7× the worst measurement. Every other case measures under 1e-6 on both targets (6.7e-7
+// natively, 8.2e-7 under node), so they keep 1e-5.
+// `golden_tests "[.report]"` prints the measurements per backend and quantity.
+constexpr double float_large_magnitude_tolerance = 1e-4;
+
+bool is_large_magnitude(const std::string& file) { return file.rfind("large_magnitude", 0) == 0; }
+
+struct Tolerances {
+  double projections;  // q, k, v, scores
+  double softmax_on;   // weights, head outputs, concat, output
+};
+
+Tolerances tolerances_for(const std::string& backend, const std::string& file) {
+  if (backend == "reference") return {reference_tolerance, reference_tolerance};
+  if (is_large_magnitude(file)) return {float_tolerance, float_large_magnitude_tolerance};
+  return {float_tolerance, float_tolerance};
+}
+
+struct Measured {
+  std::string quantity;
+  double error;
+  double tolerance;
+};
+
+// Runs one case on one backend and measures every compared quantity.
+std::vector<Measured> measure(const std::string& file, const json& expected, const ap::core::Trace& trace,
+                              const std::string& backend) {
+  const Tolerances tol = tolerances_for(backend, file);
+  std::vector<Measured> m;
+  const auto add = [&](const std::string& what, const ap::core::Matrix& got, const json& want, double t) {
+    m.push_back({what, rel_err(got, matrix_from_json(want)), t});
+  };
+  add("output", trace.output, expected.at("output"), tol.softmax_on);
+  add("concat", trace.concat, expected.at("concat"), tol.softmax_on);
+  const json& heads = expected.at("heads");
+  for (std::size_t h = 0; h < heads.size() && h < trace.heads.size(); ++h) {
+    const auto& ht = trace.heads[h];
+    const std::string head = "heads[" + std::to_string(h) + "].";
+    add(head + "q", ht.q, heads[h].at("q"), tol.projections);
+    add(head + "k", ht.k, heads[h].at("k"), tol.projections);
+    add(head + "v", ht.v, heads[h].at("v"), tol.projections);
+    add(head + "scores", ht.scores, heads[h].at("scores"), tol.projections);
+    add(head + "weights", ht.weights, heads[h].at("weights"), tol.softmax_on);
+    add(head + "output", ht.output, heads[h].at("output"), tol.softmax_on);
+  }
+  return m;
+}
+
+json load_case(const std::string& file) {
+  return json::parse(ap::test::read_text_file(std::string(AP_GOLDEN_DIR) + "/" + file));
+}
+
+}  // namespace
+
+TEST_CASE("golden: the case list was globbed and every file is readable") {
+  // 52 cases when this was written; fewer would mean the glob or the folder broke.
+  REQUIRE(std::size(ap::test::golden_case_files) >= 50);
+  for (const char* file : ap::test::golden_case_files) {
+    INFO(file);
+    const json doc = json::parse(ap::test::read_text_file(std::string(AP_GOLDEN_DIR) + "/" + file));
+    CHECK(doc.contains("scenario"));
+    CHECK(doc.contains("expected"));
+  }
+}
+
+TEST_CASE("golden: every backend reproduces the PyTorch float64 results") {
+  const auto backends = ap::kernels::backend_names();
+  REQUIRE(backends.size() >= 2);
+  REQUIRE(backends.front() == "reference");
+  int compared = 0;
+  for (const char* file_name : ap::test::golden_case_files) {
+    const std::string file = file_name;
+    const json doc = load_case(file);
+    const json& expected = doc.at("expected");
+    ap::core::Scenario scenario;
+    try {
+      scenario = ap::io::parse_scenario(doc.at("scenario").dump());
+    } catch (const ap::core::InputError& e) {
+      FAIL(file << ": the golden scenario is refused: " << e.error.what());
+    }
+    for (const auto& backend : backends) {
+      INFO(file << " on " << backend);
+      const ap::core::Trace trace = ap::kernels::run_backend(backend, scenario);
+      CHECK(trace.backend == backend);
+      REQUIRE(trace.heads.size() == expected.at("heads").size());
+      for (const auto& [quantity, error, tolerance] : measure(file, expected, trace, backend)) {
+        INFO(quantity << ": normwise relative error " << error << ", tolerance " << tolerance);
+        CHECK(error <= tolerance);
+      }
+      for (const auto& ht : trace.heads)  // scaled is not in the golden files; it is scale · scores by definition
+        CHECK(rel_err(ht.scaled, trace.scale * ht.scores) == 0.0);
+      CHECK(trace.empty_rows == expected.at("empty_rows").get<std::vector<int>>());
+      // an empty row has exactly zero weights and head outputs, for every backend
+      for (int row : trace.empty_rows)
+        for (const auto& ht : trace.heads) {
+          CHECK(ht.weights.row(row).isZero(0.0));
+          CHECK(ht.output.row(row).isZero(0.0));
+        }
+      ++compared;
+    }
+  }
+  CHECK(compared == static_cast<int>(std::size(ap::test::golden_case_files) * backends.size()));
+}
+
+// Hidden: run as `golden_tests "[.report]"` to print the largest error per backend and quantity (heads
+// pooled), separately for the large_magnitude cases; the numbers quoted above come from here.
+TEST_CASE("golden: report of the measured errors", "[.report]") {
+  std::map<std::string, std::map<std::string, double>> worst;
+  for (const char* file_name : ap::test::golden_case_files) {
+    const std::string file = file_name;
+    const json doc = load_case(file);
+    const auto scenario = ap::io::parse_scenario(doc.at("scenario").dump());
+    for (const auto& backend : ap::kernels::backend_names()) {
+      const auto trace = ap::kernels::run_backend(backend, scenario);
+      for (const auto& m : measure(file, doc.at("expected"), trace, backend)) {
+        const auto dot = m.quantity.find('.');  // "heads[1].weights" → "head weights"
+        const std::string pooled = dot == std::string::npos ? m.quantity : "head " + m.quantity.substr(dot + 1);
+        const std::string quantity = (is_large_magnitude(file) ? "large_magnitude " : "") + pooled;
+        double& w = worst[backend][quantity];
+        w = std::max(w, m.error);
+      }
+    }
+  }
+  for (const auto& [backend, by_quantity] : worst) {
+    std::cout << backend << "\n";
+    for (const auto& [quantity, error] : by_quantity) std::cout << "  " << quantity << " " << error << "\n";
+  }
+  CHECK_FALSE(worst.empty());
+}
