@@ -69,11 +69,11 @@ HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
   const float scale = font / 15.0f;
   float row_label_w = 0;
   for (int i = 0; i < rows; ++i) row_label_w = std::max(row_label_w, ImGui::CalcTextSize(label_at(spec.row_labels, i).c_str()).x);
-  row_label_w = std::min(row_label_w, 6.5f * font) + 6 * scale;
+  row_label_w = spec.axis_labels ? std::min(row_label_w, 6.5f * font) + 6 * scale : 0.0f;
   const float legend_w = spec.legend ? 4.0f * font : 0.0f;
   const float avail = (spec.max_width > 0 ? spec.max_width : ImGui::GetContentRegionAvail().x) - row_label_w - legend_w;
   const float cell = std::clamp(avail / static_cast<float>(cols), 3.0f * scale, spec.max_cell * scale);
-  const float header_h = font + 4 * scale;
+  const float header_h = spec.axis_labels ? font + 4 * scale : 0.0f;
   const ImVec2 size(row_label_w + cell * cols + legend_w, header_h + cell * rows);
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -84,12 +84,12 @@ HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
   const ImVec2 grid(origin.x + row_label_w, origin.y + header_h);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
 
-  for (int j = 0; j < cols; ++j) {  // column labels (keys)
+  for (int j = 0; j < cols && spec.axis_labels; ++j) {  // column labels (keys)
     const std::string l = clipped(label_at(spec.col_labels, j), cell - 2);
     const float w = ImGui::CalcTextSize(l.c_str()).x;
     dl->AddText(ImVec2(grid.x + j * cell + (cell - w) / 2, origin.y), text, l.c_str());
   }
-  for (int i = 0; i < rows; ++i) {  // row labels (queries)
+  for (int i = 0; i < rows && spec.axis_labels; ++i) {  // row labels (queries)
     const std::string l = clipped(label_at(spec.row_labels, i), row_label_w - 6 * scale);
     const float w = ImGui::CalcTextSize(l.c_str()).x;
     dl->AddText(ImVec2(grid.x - w - 4 * scale, grid.y + i * cell + (cell - font) / 2), text, l.c_str());

@@ -21,6 +21,7 @@ struct HeatmapSpec {
   float max_width = 0;   // 0: the available width
   float max_cell = 46;   // largest cell side in unscaled pixels
   bool legend = true;
+  bool axis_labels = true;   // token labels (or indices) on both axes
   std::string register_id;  // widget id for widgetRect, or empty
 };
 

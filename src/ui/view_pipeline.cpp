@@ -45,21 +45,33 @@ void draw_pipeline_view(AppState& state, ViewState& view) {
       {"·W_O", "stage.output", dims(t.output.rows(), t.output.cols()), &t.output, qt, nullptr, ColorMap::diverging, nullptr},
   };
   view.focused_stage = std::clamp(view.focused_stage, 0, static_cast<int>(stages.size()) - 1);
+  // Every stage as a small labelled heatmap (click to focus); the focused one is drawn large below.
   const float font = ImGui::GetFontSize();
+  const float thumb = 7.5f * font;
   for (std::size_t i = 0; i < stages.size(); ++i) {
-    if (i > 0) {
-      ImGui::SameLine();
-      ImGui::TextUnformatted("→");
-      ImGui::SameLine();
-    }
     const Stage& st = stages[i];
+    if (i > 0) {
+      const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+      if (ImGui::GetItemRectMax().x + thumb + 2 * font > right_edge) {
+        // next stage on a new line
+      } else {
+        ImGui::SameLine();
+        ImGui::TextUnformatted("→");
+        ImGui::SameLine();
+      }
+    }
     const bool focused = static_cast<int>(i) == view.focused_stage;
-    if (focused) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    const std::string label = std::string(st.name) + "\n" + st.shape + "##" + st.id;
-    if (ImGui::Button(label.c_str(), ImVec2(0, 2.6f * font))) view.focused_stage = static_cast<int>(i);
-    widget_rects().record_last_item(st.id);
+    ImGui::BeginGroup();
+    if (focused) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.3f, 1.0f));
+    HeatmapSpec mini{st.id, std::string(st.name) + "  " + st.shape, st.matrix, nullptr, nullptr, st.allowed, st.map};
+    mini.max_width = thumb;
+    mini.max_cell = 14;
+    mini.legend = false;
+    mini.axis_labels = false;
+    mini.register_id = st.id;
+    if (draw_heatmap(mini).clicked) view.focused_stage = static_cast<int>(i);
     if (focused) ImGui::PopStyleColor();
-    if (ImGui::GetContentRegionAvail().x < 7 * font && i + 1 < stages.size()) ImGui::NewLine();
+    ImGui::EndGroup();
   }
   ImGui::Spacing();
   const Stage& st = stages[static_cast<std::size_t>(view.focused_stage)];
