@@ -6,12 +6,27 @@
 namespace ap::core {
 
 double softmax_jacobian_norm(const double* p, int m) {
-  double s2 = 0, s3 = 0;
+  // ‖J‖² = Σ_i p_i²(1 − p_i)² + Σ_i p_i² Σ_{j≠i} p_j². Both "1 − p_i" and "Σ_{j≠i} p_j²" cancel badly for
+  // the dominant entry of a nearly one-hot row (exactly the saturated rows the scaling lab shows), so for
+  // that entry they are summed from the other entries instead of subtracted.
+  if (m <= 0) return 0.0;
+  int top = 0;
+  for (int j = 1; j < m; ++j)
+    if (p[j] > p[top]) top = j;
+  double rest1 = 0, rest2 = 0;  // Σ_{j≠top} p_j, Σ_{j≠top} p_j²
+  for (int j = 0; j < m; ++j)
+    if (j != top) {
+      rest1 += p[j];
+      rest2 += p[j] * p[j];
+    }
+  const double s2 = p[top] * p[top] + rest2;
+  double sum = p[top] * p[top] * (rest1 * rest1 + rest2);
   for (int j = 0; j < m; ++j) {
-    s2 += p[j] * p[j];
-    s3 += p[j] * p[j] * p[j];
+    if (j == top) continue;
+    const double pj2 = p[j] * p[j];
+    sum += pj2 * ((1 - p[j]) * (1 - p[j]) + (s2 - pj2));
   }
-  return std::sqrt(std::max(0.0, s2 - 2 * s3 + s2 * s2));
+  return std::sqrt(sum);
 }
 
 RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale) {

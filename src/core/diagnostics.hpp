@@ -10,7 +10,7 @@ namespace ap::core {
 // scores, weights: N × M; allowed: N × M. Statistics of a row use only its allowed keys.
 RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale);
 
-// ‖diag(p) − ppᵀ‖_F = sqrt(Σp² − 2Σp³ + (Σp²)²) for one probability row of length m.
+// ‖diag(p) − ppᵀ‖_F for one probability row of length m (Σp = 1), accurate for nearly one-hot rows too.
 double softmax_jacobian_norm(const double* p, int m);
 
 }  // namespace ap::core

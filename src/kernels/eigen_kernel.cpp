@@ -38,7 +38,11 @@ void EigenKernel::attend(const core::HeadProblem<float>& p) {
       row.setZero();  // no allowed key: zero weights, zero output
       continue;
     }
-    row = (row.array() - row_max).exp();  // exp(−∞) = 0 for masked keys
+    row = (row.array() - row_max).exp();
+    // Eigen's vectorized exp clamps its argument near −88.7, so exp(−∞) gives ~1e-38, not 0: zero masked keys.
+    if (!mask.is_none())
+      for (int j = 0; j < p.m; ++j)
+        if (!mask.allowed(i, j)) row(j) = 0.0f;
     row /= row.sum();
   }
   out.noalias() = weights * v;

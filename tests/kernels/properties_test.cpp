@@ -22,14 +22,8 @@ using ap::test::rel_err;
 // Normwise tolerance of a comparison that only reorders floating-point sums.
 double tolerance(const std::string& backend) { return backend == "reference" ? 1e-12 : 1e-5; }
 
-// A masked key's weight must be exactly 0. KNOWN BUG, reported, not ours to fix here: the eigen kernel
-// writes −∞ for masked scores and relies on exp(−∞) = 0, but Eigen's vectorized float exp (AVX2, used
-// for rows of 8 keys or more) clamps its argument at about −88.7 and returns ~1e-38, so masked weights
-// come out as tiny denormals (seen: 0x1.ffebp-129), not 0. Remove this allowance once the kernel zeroes
-// masked weights itself; the [!mayfail] test below keeps reporting the bug until then.
-double masked_weight_allowance(const std::string& backend) {
-  return backend == "eigen" ? 1.2e-38 : 0.0;  // FLT_MIN
-}
+// A masked key's weight must be exactly 0 on every backend (Eigen's vectorized exp once gave ~1e-38 here).
+double masked_weight_allowance(const std::string&) { return 0.0; }
 
 Scenario random_case(std::mt19937& rng, bool cross) {
   return ap::test::random_scenario(rng, ap::test::random_shape(rng, cross));
@@ -224,7 +218,7 @@ TEST_CASE("properties: a huge scale (scores near +-1e6) keeps every backend fini
   }
 }
 
-TEST_CASE("properties: KNOWN BUG: masked weights are exactly 0 on every backend (eigen gives ~1e-38)", "[!mayfail]") {
+TEST_CASE("properties: masked weights are exactly 0 on every backend, vectorized rows included") {
   // a causal row of 8+ keys: the vectorized path of the eigen kernel
   std::mt19937 rng(808);
   Scenario s = ap::test::random_scenario(rng, ap::test::Shape{9, 0, 8, 1, 8, 8});
