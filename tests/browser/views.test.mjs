@@ -190,3 +190,22 @@ test('crisp at devicePixelRatio 2, follows window resizes, explains a hovered sc
     assert.deepEqual(app.consoleErrors, []);
   } finally { await app.close(); }
 });
+
+test('the guided tour walks the presets and views', async () => {
+  const app = await openPlayground({ webgpu: false });
+  const { page } = app;
+  try {
+    await click(page, 'tour');
+    const seen = [];
+    for (let step = 0; step < 8; step++) {
+      const { scenario } = await checkTrace(page, `tour step ${step}`);
+      seen.push(scenario.tokens.join(' '));
+      await screenshot(page, `tour-${step}`);
+      if (step < 7) await click(page, 'tour.next');
+    }
+    assert.equal(new Set(seen).size >= 6, true, `the tour shows several scenarios: ${seen.join(' | ')}`);
+    assert.ok(seen.some((t) => t.includes('animal') && t.includes('it')));
+    await click(page, 'tour.close');
+    assert.equal(await page.evaluate(() => window.playground.widgetRect('tour.next')), null, 'the tour window is closed');
+  } finally { await app.close(); }
+});
