@@ -1,16 +1,36 @@
-// Benchmark: the whole layer (projections, attention, W_O) on random inputs, one thread, median of R runs.
+// Benchmark, one thread, median of R timed runs after W untimed ones, one kernel object per backend reused
+// across runs (its buffers are allocated once). Two modes:
+//   layer (default): the whole layer (projections, attention, W_O) through the pipeline on a random scenario;
+//   --attention-only: per-head attend on precomputed random Q, K, V (N × d_model each), nothing else.
+// Each line also reports the peak memory the backend needed beyond what was allocated before it ran.
+//
+// [SECTION] memory measurement
+// [SECTION] layer mode
+// [SECTION] attention-only mode
 #include "cli/bench.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <random>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
+#if defined(__EMSCRIPTEN__)
+#include <malloc.h>
+#elif defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "core/error.hpp"
 #include "core/pipeline.hpp"
+#include "core/reference_kernel.hpp"
 #include "kernels/registry.hpp"
 
 namespace ap::cli {
@@ -19,6 +39,142 @@ namespace {
 
 constexpr int max_bench_tokens = 65536;
 constexpr int reference_affordable_tokens = 1024;  // the double reference above this takes minutes
+
+// =====================================================================================================
+// [SECTION] memory measurement
+// =====================================================================================================
+
+// While memory is measured: blocks over 64 KiB get their own pages and go back to the system when freed,
+// so the resident set follows what is in use (glibc's adaptive thresholds would keep freed blocks).
+void return_freed_memory() {
+#if defined(__GLIBC__) && !defined(__EMSCRIPTEN__)
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+#endif
+}
+
+// While timing: keep freed memory in the process (returned blocks are faulted in again, about 10 µs a
+// page here), so every run after the first reuses the same pages, as a long-lived app would.
+void keep_freed_memory() {
+#if defined(__GLIBC__) && !defined(__EMSCRIPTEN__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, -1);
+#endif
+}
+
+// One backend under test: `run` does one whole measured unit of work (the kernel object inside persists).
+struct Candidate {
+  std::string name;
+  std::function<void()> run;
+  double peak_mib = 0;
+};
+
+// Peak of "memory in use" during a measured region, relative to its start; an upper bound.
+// Natively: the resident set's high-water mark (reset through /proc/self/clear_refs) minus the resident
+// set at the start. In WebAssembly: malloc's largest footprint (the heap only grows) minus the bytes in
+// use at the start; footprint reached before the region counts too, so run one backend per process for
+// a tight figure.
+class PeakMemory {
+ public:
+  PeakMemory() {
+#if defined(__EMSCRIPTEN__)
+    start_ = static_cast<double>(mallinfo().uordblks);
+#else
+    std::ofstream("/proc/self/clear_refs") << "5";
+    start_ = status_kib("VmRSS:") * 1024.0;
+#endif
+  }
+  // MiB above the start, the most seen so far
+  double extra_mib() const {
+#if defined(__EMSCRIPTEN__)
+    const double peak = static_cast<double>(static_cast<unsigned>(mallinfo().usmblks));
+#else
+    const double peak = status_kib("VmHWM:") * 1024.0;
+#endif
+    return std::max(0.0, peak - start_) / (1024.0 * 1024.0);
+  }
+
+ private:
+  static double status_kib(const std::string& key) {
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size()));
+    return 0.0;
+  }
+  double start_ = 0.0;
+};
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+template <class F>
+std::vector<double> time_runs(const BenchOptions& o, F&& run) {
+  for (int w = 0; w < o.warmup; ++w) run();
+  std::vector<double> ms;
+  for (int r = 0; r < o.repeat; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return ms;
+}
+
+// Phase 1, memory: each candidate runs once (its first run: buffers allocated) under return_freed_memory,
+// its peak measured alone. Phase 2, time: warm-up and timed runs under keep_freed_memory; with --warmup 0
+// the first run is one of the timed ones (for the slowest cases). Returns the medians.
+std::vector<double> measure(const BenchOptions& o, std::vector<Candidate>& candidates) {
+  return_freed_memory();
+  std::vector<double> first_ms;
+  for (auto& c : candidates) {
+    const PeakMemory memory;
+    const auto t0 = std::chrono::steady_clock::now();
+    c.run();
+    first_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    c.peak_mib = memory.extra_mib();
+  }
+  keep_freed_memory();
+  std::vector<double> medians;
+  for (std::size_t b = 0; b < candidates.size(); ++b) {
+    BenchOptions timing = o;
+    std::vector<double> ms;
+    if (o.warmup == 0) {
+      ms.push_back(first_ms[b]);
+      timing.repeat = o.repeat - 1;
+    } else {
+      timing.warmup = o.warmup - 1;  // the memory run was the first warm-up
+    }
+    const std::vector<double> more = time_runs(timing, candidates[b].run);
+    ms.insert(ms.end(), more.begin(), more.end());
+    medians.push_back(median_of(ms));
+  }
+  return medians;
+}
+
+// Normwise relative error: max |a − r| / max |r|.
+double max_rel_err(const core::Matrix& a, const core::Matrix& r) {
+  const double scale = std::max(r.cwiseAbs().maxCoeff(), 1e-300);
+  return (a - r).cwiseAbs().maxCoeff() / scale;
+}
+
+nlohmann::json result_line(const BenchOptions& o, const std::string& name, const char* mode, double median,
+                           double flops, std::optional<double> err, double peak_mib) {
+  return {{"backend", name},
+          {"n", o.n},
+          {"d_model", o.d_model},
+          {"heads", o.heads},
+          {"mode", mode},
+          {"ms_median", median},
+          {"gflops", flops / (median * 1e6)},
+          {"max_rel_err", err ? nlohmann::json(*err) : nlohmann::json()},
+          {"peak_extra_mib", peak_mib},
+          {"isa", kernels::instruction_set(name)}};
+}
+
+// =====================================================================================================
+// [SECTION] layer mode
+// =====================================================================================================
 
 core::Scenario random_scenario(const BenchOptions& o) {
   std::mt19937 rng(o.seed);
@@ -37,10 +193,106 @@ core::Scenario random_scenario(const BenchOptions& o) {
   return s;
 }
 
-// Normwise relative error: max |a − r| / max |r|.
-double max_rel_err(const core::Matrix& a, const core::Matrix& r) {
-  const double scale = std::max(r.cwiseAbs().maxCoeff(), 1e-300);
-  return (a - r).cwiseAbs().maxCoeff() / scale;
+void bench_layer(const BenchOptions& o, const std::vector<std::string>& names, std::ostream& out) {
+  const core::Scenario s = random_scenario(o);
+  const core::TraceOptions options{false};
+  std::optional<core::Matrix> reference;
+  if (o.n <= reference_affordable_tokens) reference = kernels::run_backend("reference", s, options).output;
+
+  const double d = o.d_model, n = o.n;
+  const double flops = 8 * n * d * d + 4 * n * n * d;  // Q, K, V, W_O projections + scores + weights·V
+  std::vector<core::Matrix> outputs(names.size());
+  std::vector<Candidate> candidates;
+  for (std::size_t b = 0; b < names.size(); ++b) {
+    core::Matrix& output = outputs[b];
+    if (names[b] == "reference") {
+      auto kernel = std::make_shared<core::ReferenceKernel>();
+      candidates.push_back({names[b], [&s, &options, &output, kernel] {
+                              output = core::compute_trace<double>(s, *kernel, options).output;
+                            }});
+    } else {
+      std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(names[b]);
+      candidates.push_back({names[b], [&s, &options, &output, kernel] {
+                              output = core::compute_trace<float>(s, *kernel, options).output;
+                            }});
+    }
+  }
+  const std::vector<double> medians = measure(o, candidates);
+  for (std::size_t b = 0; b < names.size(); ++b) {
+    std::optional<double> err;
+    if (reference) err = max_rel_err(outputs[b], *reference);
+    out << result_line(o, names[b], "layer", medians[b], flops, err, candidates[b].peak_mib).dump() << std::endl;
+  }
+}
+
+// =====================================================================================================
+// [SECTION] attention-only mode
+// =====================================================================================================
+
+// q, k, v: N × d_model row-major; head h's columns [h·d_k, (h+1)·d_k), as the pipeline lays them out.
+template <class T>
+core::HeadProblem<T> head_problem(const T* q, const T* k, const T* v, T* out, int n, int d_model, int heads, int h,
+                                  const core::MaskRule& mask) {
+  const int dk = d_model / heads;
+  core::HeadProblem<T> p;
+  p.n = n; p.m = n; p.d_k = dk; p.d_v = dk;
+  p.q = q + static_cast<std::size_t>(h) * dk; p.q_stride = d_model;
+  p.k = k + static_cast<std::size_t>(h) * dk; p.k_stride = d_model;
+  p.v = v + static_cast<std::size_t>(h) * dk; p.v_stride = d_model;
+  p.scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dk)));
+  p.mask = &mask;
+  p.out = out + static_cast<std::size_t>(h) * dk; p.out_stride = d_model;
+  return p;
+}
+
+void bench_attention(const BenchOptions& o, const std::vector<std::string>& names, std::ostream& out) {
+  // inputs made in place, in float, with no temporary larger than them (the memory figures start here)
+  const std::size_t size = static_cast<std::size_t>(o.n) * o.d_model;
+  std::vector<float> q(size), k(size), v(size);
+  std::mt19937 rng(o.seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (auto* m : {&q, &k, &v})
+    for (float& x : *m) x = normal(rng);
+  const core::MaskSpec no_mask;
+  const core::MaskRule mask(no_mask, o.n, o.n);
+
+  const double n = o.n, d = o.d_model;
+  const double flops = 4 * n * n * d;  // scores + weights·V over all heads
+  std::vector<std::string> timed;
+  for (const auto& name : names)
+    if (name != "reference") timed.push_back(name);  // the reference is only the yardstick here (below)
+  std::vector<std::vector<float>> results(timed.size());
+  std::vector<Candidate> candidates;
+  for (std::size_t b = 0; b < timed.size(); ++b) {
+    std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(timed[b]);
+    std::vector<float>& result = results[b];
+    candidates.push_back({timed[b], [&, kernel, size] {
+                            result.resize(size);  // allocated in the first (measured) run: the output counts
+                            for (int h = 0; h < o.heads; ++h)
+                              kernel->attend(head_problem(q.data(), k.data(), v.data(), result.data(), o.n,
+                                                          o.d_model, o.heads, h, mask));
+                          }});
+  }
+  const std::vector<double> medians = measure(o, candidates);
+
+  // the double reference after the timed backends, so its N × N matrices are no part of their memory figures
+  std::optional<core::Matrix> reference;
+  if (o.n <= reference_affordable_tokens) {
+    const Eigen::Map<const core::MatrixF> qf(q.data(), o.n, o.d_model), kf(k.data(), o.n, o.d_model),
+        vf(v.data(), o.n, o.d_model);
+    const core::Matrix qd = qf.cast<double>(), kd = kf.cast<double>(), vd = vf.cast<double>();
+    core::Matrix r(o.n, o.d_model);
+    core::ReferenceKernel kernel;
+    for (int h = 0; h < o.heads; ++h)
+      kernel.attend(head_problem(qd.data(), kd.data(), vd.data(), r.data(), o.n, o.d_model, o.heads, h, mask));
+    reference = std::move(r);
+  }
+  for (std::size_t b = 0; b < timed.size(); ++b) {
+    std::optional<double> err;
+    if (reference)
+      err = max_rel_err(Eigen::Map<const core::MatrixF>(results[b].data(), o.n, o.d_model).cast<double>(), *reference);
+    out << result_line(o, timed[b], "attention", medians[b], flops, err, candidates[b].peak_mib).dump() << std::endl;
+  }
 }
 
 }  // namespace
@@ -50,36 +302,16 @@ void run_bench(const BenchOptions& o, std::ostream& out) {
   if (o.d_model < 1 || o.d_model > 4096) throw core::InputError("--d-model", "expected 1 to 4096");
   if (o.heads < 1 || o.d_model % o.heads != 0) throw core::InputError("--heads", "expected a divisor of --d-model");
   if (o.repeat < 1 || o.repeat > 1000) throw core::InputError("--repeat", "expected 1 to 1000");
+  if (o.warmup < 0 || o.warmup > 100) throw core::InputError("--warmup", "expected 0 to 100");
   std::vector<std::string> names = o.backends.empty() ? kernels::backend_names() : o.backends;
+  if (o.backends.empty() && o.n > reference_affordable_tokens) std::erase(names, std::string("reference"));
   for (const auto& name : names)
     if (!kernels::has_backend(name)) throw core::InputError("--backends", "unknown backend \"" + name + "\"");
 
-  const core::Scenario s = random_scenario(o);
-  const core::TraceOptions options{false};
-  std::optional<core::Matrix> reference;
-  if (o.n <= reference_affordable_tokens) reference = kernels::run_backend("reference", s, options).output;
-
-  const double d = o.d_model, n = o.n;
-  const double flops = 8 * n * d * d + 4 * n * n * d;  // Q, K, V, W_O projections + scores + weights·V
-  for (const auto& name : names) {
-    std::vector<double> ms;
-    core::Trace last;
-    for (int r = 0; r < o.repeat; ++r) {
-      const auto t0 = std::chrono::steady_clock::now();
-      last = kernels::run_backend(name, s, options);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    }
-    std::sort(ms.begin(), ms.end());
-    const double median = ms[ms.size() / 2];
-    nlohmann::json line = {{"backend", name},
-                           {"n", o.n},
-                           {"d_model", o.d_model},
-                           {"heads", o.heads},
-                           {"ms_median", median},
-                           {"gflops", flops / (median * 1e6)},
-                           {"max_rel_err", reference ? nlohmann::json(max_rel_err(last.output, *reference)) : nlohmann::json()}};
-    out << line.dump() << std::endl;
-  }
+  if (o.attention_only)
+    bench_attention(o, names, out);
+  else
+    bench_layer(o, names, out);
 }
 
 }  // namespace ap::cli

@@ -12,7 +12,9 @@ struct BenchOptions {
   int d_model = 512;
   int heads = 8;
   int repeat = 5;
-  std::vector<std::string> backends;  // empty: every backend of this build
+  int warmup = 1;                     // untimed runs first (buffers allocated, pages touched)
+  bool attention_only = false;        // time per-head attend on precomputed Q, K, V, not the whole layer
+  std::vector<std::string> backends;  // empty: every backend of this build (no reference above N = 1024)
   unsigned seed = 1;
 };
 

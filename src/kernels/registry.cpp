@@ -3,22 +3,36 @@
 
 #include <algorithm>
 
+#include <Eigen/Core>
+
 #include "core/error.hpp"
 #include "kernels/eigen_kernel.hpp"
 #include "kernels/scalar_kernel.hpp"
+#include "kernels/simd.hpp"
+#include "kernels/simd_kernel.hpp"
+#include "kernels/tiled_kernel.hpp"
 
 namespace ap::kernels {
 
-std::vector<std::string> backend_names() { return {"reference", "scalar", "eigen"}; }
+std::vector<std::string> backend_names() { return {"reference", "scalar", "eigen", "simd", "tiled"}; }
 
 bool has_backend(const std::string& name) {
   const auto names = backend_names();
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+std::string instruction_set(const std::string& name) {
+  if (name == "simd" || name == "tiled") return simd::isa_name;
+  if (name == "eigen") return Eigen::SimdInstructionSetsInUse();
+  if (name == "reference" || name == "scalar") return "scalar";
+  return "";
+}
+
 std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name) {
   if (name == "scalar") return std::make_unique<ScalarKernel>();
   if (name == "eigen") return std::make_unique<EigenKernel>();
+  if (name == "simd") return std::make_unique<SimdKernel>();
+  if (name == "tiled") return std::make_unique<TiledKernel>();
   return nullptr;
 }
 

@@ -1,0 +1,110 @@
+// Shared blocks of the fast attention kernels (see attention_blocks.hpp).
+#include "kernels/attention_blocks.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "kernels/simd.hpp"
+
+namespace ap::kernels::attention {
+
+namespace {
+constexpr float minus_infinity = -std::numeric_limits<float>::infinity();
+}  // namespace
+
+void PackedHead::pack(const core::HeadProblem<float>& p) {
+  m = p.m;
+  d_k = p.d_k;
+  d_v = p.d_v;
+  const std::size_t k_need = static_cast<std::size_t>(gemm::round_up(m, gemm::nr)) * d_k;
+  const std::size_t v_need = static_cast<std::size_t>(gemm::round_up(d_v, gemm::nr)) * m;
+  if (k.size() < k_need) k.resize(k_need);
+  if (v.size() < v_need) v.resize(v_need);
+  gemm::pack_b(p.k, p.k_stride, true, d_k, m, k.data());   // kᵀ: depth d_k, one column per key
+  gemm::pack_b(p.v, p.v_stride, false, m, d_v, v.data());  // v: depth m (keys), one column per value channel
+}
+
+core::KeyRange block_key_range(const core::MaskRule& mask, int i0, int i1) {
+  core::KeyRange r{mask.keys(), 0};
+  for (int i = i0; i < i1; ++i) {
+    const core::KeyRange k = mask.key_range(i);
+    if (k.begin < k.end) r = {std::min(r.begin, k.begin), std::max(r.end, k.end)};
+  }
+  return r.begin < r.end ? r : core::KeyRange{0, 0};
+}
+
+void scores_block(const float* q_packed, int rows, const PackedHead& head, int j0, int cols, float* s, int lds) {
+  gemm::packed_product(q_packed, head.k.data() + static_cast<std::size_t>(j0) * head.d_k, rows, head.d_k, cols, s,
+                       lds, false);
+}
+
+void weighted_sum_block(const float* p_packed, int rows, const PackedHead& head, int j0, int keys, float* out,
+                        int ldo, bool accumulate) {
+  // v's panels are m deep; the block is rows [j0, j0 + keys) of each, so the panels stand m·nr apart
+  for (int c0 = 0; c0 < head.d_v; c0 += gemm::nr) {
+    const float* v_panel = head.v.data() + static_cast<std::size_t>(c0) * head.m + static_cast<std::size_t>(j0) * gemm::nr;
+    const int cols = std::min(gemm::nr, head.d_v - c0);
+    for (int i0 = 0; i0 < rows; i0 += gemm::mr)
+      gemm::micro_kernel(keys, p_packed + static_cast<std::size_t>(i0) * keys, v_panel,
+                         out + static_cast<std::size_t>(i0) * ldo + c0, ldo, std::min(gemm::mr, rows - i0), cols,
+                         accumulate);
+  }
+}
+
+void scale_row(const float* s, float scale, int len, float* x) {
+  const simd::vf f = simd::set1(scale);
+  int j = 0;
+  for (; j + simd::lanes <= len; j += simd::lanes) simd::store(x + j, simd::mul(f, simd::load(s + j)));
+  for (; j < len; ++j) x[j] = scale * s[j];
+}
+
+void mask_row(const core::MaskRule& mask, int i, int j0, int len, float* x) {
+  if (mask.is_none()) return;
+  const int j1 = j0 + len;
+  const core::KeyRange r = mask.key_range(i);
+  const int open_begin = std::clamp(r.begin, j0, j1), open_end = std::clamp(r.end, open_begin, j1);
+  for (int j = j0; j < open_begin; ++j) x[j - j0] = minus_infinity;
+  for (int j = open_end; j < j1; ++j) x[j - j0] = minus_infinity;
+  if (mask.needs_elementwise_check())
+    for (int j = open_begin; j < open_end; ++j)
+      if (!mask.allowed(i, j)) x[j - j0] = minus_infinity;
+}
+
+float row_max(const float* x, int len) {
+  simd::vf acc = simd::set1(minus_infinity);
+  int j = 0;
+  for (; j + simd::lanes <= len; j += simd::lanes) acc = simd::max(acc, simd::load(x + j));
+  float m = simd::reduce_max(acc);
+  for (; j < len; ++j) m = x[j] > m ? x[j] : m;
+  return m;
+}
+
+float exp_row(float* x, int len, float max) {
+  const simd::vf shift = simd::set1(max);
+  simd::vf acc = simd::zero();
+  int j = 0;
+  for (; j + simd::lanes <= len; j += simd::lanes) {
+    const simd::vf e = simd::exp(simd::sub(simd::load(x + j), shift));
+    simd::store(x + j, e);
+    acc = simd::add(acc, e);
+  }
+  if (j < len) {  // the tail through one padded vector, so every entry gets the same exp
+    float tail[simd::lanes];
+    const int rest = len - j;
+    for (int t = 0; t < simd::lanes; ++t) tail[t] = t < rest ? x[j + t] : minus_infinity;
+    const simd::vf e = simd::exp(simd::sub(simd::load(tail), shift));
+    simd::store(tail, e);
+    acc = simd::add(acc, e);
+    for (int t = 0; t < rest; ++t) x[j + t] = tail[t];
+  }
+  return simd::reduce_sum(acc);
+}
+
+void scale_in_place(float* x, int len, float factor) {
+  const simd::vf f = simd::set1(factor);
+  int j = 0;
+  for (; j + simd::lanes <= len; j += simd::lanes) simd::store(x + j, simd::mul(f, simd::load(x + j)));
+  for (; j < len; ++j) x[j] *= factor;
+}
+
+}  // namespace ap::kernels::attention

@@ -1,0 +1,47 @@
+// The building blocks the `simd` and `tiled` kernels share: one head's k and v packed once for the
+// micro-kernel, a block of scores, masking a row segment, vectorized row max / exp / sum, and a block of
+// weights · v. Each kernel file composes them into its own algorithm.
+// Depends on core's HeadProblem and MaskRule and on kernels/sgemm.hpp.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/kernel.hpp"
+#include "kernels/sgemm.hpp"
+
+namespace ap::kernels::attention {
+
+// One head's k and v in micro-kernel panels, packed once per head (memory O(M · (d_k + d_v))).
+struct PackedHead {
+  int m = 0, d_k = 0, d_v = 0;
+  std::vector<float> k;  // kᵀ (d_k × m) as pack_b panels: keys [j, j + nr) at k + j·d_k, each d_k × nr
+  std::vector<float> v;  // v (m × d_v) as pack_b panels: columns [c, c + nr) at v + c·m, each m × nr
+
+  void pack(const core::HeadProblem<float>& p);
+};
+
+// The keys any row of the query block [i0, i1) may see through causal/window: the smallest interval holding
+// every row's key_range(i) (their union, as both ends grow with i). {0, 0} when no row sees any key.
+core::KeyRange block_key_range(const core::MaskRule& mask, int i0, int i1);
+
+// s (rows × cols, row stride lds) = q block (packed by pack_a with depth d_k) · kᵀ[:, j0 : j0 + cols).
+// j0 must be a multiple of gemm::nr (a panel boundary).
+void scores_block(const float* q_packed, int rows, const PackedHead& head, int j0, int cols, float* s, int lds);
+
+// out (rows × d_v, row stride ldo) (+)= p block (packed by pack_a with depth `keys`) · v[j0 : j0 + keys, :].
+void weighted_sum_block(const float* p_packed, int rows, const PackedHead& head, int j0, int keys, float* out,
+                        int ldo, bool accumulate);
+
+// x[j] = scale · s[j] for j < len (x may be s).
+void scale_row(const float* s, float scale, int len, float* x);
+// x[j] = −∞ where query i may not attend key j0 + j: the causal/window range first, then allow/key_valid.
+void mask_row(const core::MaskRule& mask, int i, int j0, int len, float* x);
+// max of x[0 : len), −∞ for an empty or fully masked row.
+float row_max(const float* x, int len);
+// x[j] = e^(x[j] − max) (exactly 0 where x[j] = −∞); returns Σ x[j].
+float exp_row(float* x, int len, float max);
+// x[j] *= factor
+void scale_in_place(float* x, int len, float factor);
+
+}  // namespace ap::kernels::attention

@@ -1,0 +1,63 @@
+// Packed, blocked single-precision matrix products for the fast kernels (the GotoBLAS scheme): operands
+// are copied into panels that the register-tiled micro-kernel walks contiguously, one SIMD vector row of
+// B at a time (kernels/simd.hpp). Used for the projections (Kernel::matmul) and, on operands packed once
+// per head, for q·kᵀ and weights·v inside attention. Float accumulation in k order: the same rounding
+// class as the scalar kernel (tested to 1e-5 normwise against the double reference).
+// Depends on kernels/simd.hpp only.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "kernels/simd.hpp"
+
+namespace ap::kernels::gemm {
+
+// The register tile: mr rows × nr columns of C live in registers during the k loop: 4 rows × 2 vectors,
+// 8 accumulators + 2 B vectors + 1 broadcast A. Measured on 1024×512×512 (docs/benchmarks.md): under
+// SIMD128, 4×2 runs 45–49 GFLOP/s while 6×2, 4×3, 8×1 and 3×3 spill in V8 (11–25 GFLOP/s); natively
+// 4×2 was at least as fast as 6×2 and 8×1 on this machine (a shared 2-core VM, so within noise).
+#if defined(AP_SIMD_AVX2) || defined(AP_SIMD_WASM) || defined(AP_SIMD_SSE4)
+inline constexpr int mr = 4, nr_vectors = 2;
+#else
+inline constexpr int mr = 4, nr_vectors = 4;
+#endif
+inline constexpr int nr = nr_vectors * simd::lanes;
+
+// Cache blocking of the general product: an A block of mc × kc stays in L2, a B panel of kc × nr in L1.
+inline constexpr int kc_block = 256, mc_block = 96, nc_block = 2048;
+
+inline int round_up(int x, int to) { return (x + to - 1) / to * to; }
+
+// Packs rows [0, rows) × depth [0, depth) of A (a(i, p) at a[i·lda + p]) into ceil(rows/mr) panels, each
+// depth × mr floats laid out [p][i], rows past the end zero. dst holds round_up(rows, mr) · depth floats.
+void pack_a(const float* a, int lda, int rows, int depth, float* dst);
+
+// Packs depth [0, depth) × columns [0, cols) of B into ceil(cols/nr) panels, each depth × nr floats laid out
+// [p][j], columns past the end zero. b(p, j) is at b[p·ldb + j], or at b[j·ldb + p] when transposed
+// (then B is kᵀ for a row-major k). dst holds round_up(cols, nr) · depth floats.
+void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float* dst);
+
+// C tile (rows ≤ mr × cols ≤ nr, row stride ldc) = (or += when accumulate) one A panel · one B panel.
+// a_panel: depth × mr, b_panel: depth × nr, both as the pack functions lay them out.
+void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* c, int ldc, int rows, int cols,
+                  bool accumulate);
+
+// C (rows × cols) = (or +=) A (rows × depth, packed by pack_a) · B (depth × cols, packed by pack_b),
+// C row-major with row stride ldc. The A panels' depth must equal the B panels'.
+void packed_product(const float* a_packed, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,
+                    bool accumulate);
+
+// The general product with its own reusable packing buffers (allocated once, grown when needed).
+class Sgemm {
+ public:
+  // c (rows × cols, row stride ldc) = a (rows × inner, row stride lda) · b (inner × cols, row stride ldb);
+  // b_transposed: b is given as cols × inner (row stride ldb), as k is for q·kᵀ.
+  void run(int rows, int inner, int cols, const float* a, int lda, const float* b, int ldb, bool b_transposed,
+           float* c, int ldc);
+
+ private:
+  std::vector<float> a_pack_, b_pack_;
+};
+
+}  // namespace ap::kernels::gemm

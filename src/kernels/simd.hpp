@@ -1,0 +1,183 @@
+// The small SIMD mapping the fast kernels are written in (ggml's habit): one float vector type `vf` and
+// a dozen operations, mapped per ISA in this one file, so no kernel has an ISA #ifdef of its own.
+// CMake picks the ISA by flags (cmake/platform.cmake): AVX2 + FMA natively, SIMD128 (-msimd128) for
+// WebAssembly, SSE4.1 where only that is on, and a portable one-lane scalar version otherwise.
+// Depends on nothing but the compiler's intrinsics headers.
+//
+// [SECTION] AVX2 + FMA   (8 lanes, fused multiply-add)
+// [SECTION] WASM SIMD128 (4 lanes; no FMA in SIMD128: mul then add)
+// [SECTION] SSE4.1       (4 lanes; mul then add)
+// [SECTION] scalar       (1 lane; the portable fallback)
+// [SECTION] shared       (exp, horizontal reductions), written once over the per-ISA operations
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define AP_SIMD_AVX2 1
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define AP_SIMD_WASM 1
+#elif defined(__SSE4_1__)
+#include <smmintrin.h>
+#define AP_SIMD_SSE4 1
+#else
+#define AP_SIMD_SCALAR 1
+#endif
+
+namespace ap::kernels::simd {
+
+// =====================================================================================================
+// [SECTION] AVX2 + FMA
+// =====================================================================================================
+#if defined(AP_SIMD_AVX2)
+inline constexpr const char* isa_name = "avx2+fma";
+inline constexpr int lanes = 8;
+using vf = __m256;
+using vi = __m256i;
+inline vf zero() { return _mm256_setzero_ps(); }
+inline vf set1(float x) { return _mm256_set1_ps(x); }
+inline vf load(const float* p) { return _mm256_loadu_ps(p); }
+inline void store(float* p, vf v) { _mm256_storeu_ps(p, v); }
+inline vf broadcast(const float* p) { return _mm256_broadcast_ss(p); }
+inline vf add(vf a, vf b) { return _mm256_add_ps(a, b); }
+inline vf sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+inline vf mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+inline vf fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }  // a·b + c
+inline vf max(vf a, vf b) { return _mm256_max_ps(a, b); }
+inline vf min(vf a, vf b) { return _mm256_min_ps(a, b); }
+inline vf round_nearest(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+// 2^n for n a whole number in [−126, 127] held as a float: the exponent field built directly.
+inline vf pow2_whole(vf n) {
+  const vi e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+}
+// a where a ≥ b, else +0 (the underflow flush of exp).
+inline vf keep_if_ge(vf a, vf x, vf threshold) { return _mm256_and_ps(a, _mm256_cmp_ps(x, threshold, _CMP_GE_OQ)); }
+inline void to_array(vf v, float* out) { _mm256_storeu_ps(out, v); }
+
+// =====================================================================================================
+// [SECTION] WASM SIMD128
+// =====================================================================================================
+#elif defined(AP_SIMD_WASM)
+inline constexpr const char* isa_name = "wasm-simd128";
+inline constexpr int lanes = 4;
+using vf = v128_t;
+inline vf zero() { return wasm_f32x4_splat(0.0f); }
+inline vf set1(float x) { return wasm_f32x4_splat(x); }
+inline vf load(const float* p) { return wasm_v128_load(p); }
+inline void store(float* p, vf v) { wasm_v128_store(p, v); }
+inline vf broadcast(const float* p) { return wasm_v128_load32_splat(p); }
+inline vf add(vf a, vf b) { return wasm_f32x4_add(a, b); }
+inline vf sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
+inline vf mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
+inline vf fma(vf a, vf b, vf c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+// pmax/pmin are one instruction each (maxps/minps); the NaN-propagating max/min are several.
+inline vf max(vf a, vf b) { return wasm_f32x4_pmax(a, b); }
+inline vf min(vf a, vf b) { return wasm_f32x4_pmin(a, b); }
+inline vf round_nearest(vf a) { return wasm_f32x4_nearest(a); }
+inline vf pow2_whole(vf n) {
+  const v128_t e = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
+  return wasm_i32x4_shl(e, 23);
+}
+inline vf keep_if_ge(vf a, vf x, vf threshold) { return wasm_v128_and(a, wasm_f32x4_ge(x, threshold)); }
+inline void to_array(vf v, float* out) { wasm_v128_store(out, v); }
+
+// =====================================================================================================
+// [SECTION] SSE4.1
+// =====================================================================================================
+#elif defined(AP_SIMD_SSE4)
+inline constexpr const char* isa_name = "sse4.1";
+inline constexpr int lanes = 4;
+using vf = __m128;
+inline vf zero() { return _mm_setzero_ps(); }
+inline vf set1(float x) { return _mm_set1_ps(x); }
+inline vf load(const float* p) { return _mm_loadu_ps(p); }
+inline void store(float* p, vf v) { _mm_storeu_ps(p, v); }
+inline vf broadcast(const float* p) { return _mm_load1_ps(p); }
+inline vf add(vf a, vf b) { return _mm_add_ps(a, b); }
+inline vf sub(vf a, vf b) { return _mm_sub_ps(a, b); }
+inline vf mul(vf a, vf b) { return _mm_mul_ps(a, b); }
+inline vf fma(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+inline vf max(vf a, vf b) { return _mm_max_ps(a, b); }
+inline vf min(vf a, vf b) { return _mm_min_ps(a, b); }
+inline vf round_nearest(vf a) { return _mm_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline vf pow2_whole(vf n) {
+  const __m128i e = _mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127));
+  return _mm_castsi128_ps(_mm_slli_epi32(e, 23));
+}
+inline vf keep_if_ge(vf a, vf x, vf threshold) { return _mm_and_ps(a, _mm_cmpge_ps(x, threshold)); }
+inline void to_array(vf v, float* out) { _mm_storeu_ps(out, v); }
+
+// =====================================================================================================
+// [SECTION] scalar
+// =====================================================================================================
+#else
+inline constexpr const char* isa_name = "scalar";
+inline constexpr int lanes = 1;
+using vf = float;
+inline vf zero() { return 0.0f; }
+inline vf set1(float x) { return x; }
+inline vf load(const float* p) { return *p; }
+inline void store(float* p, vf v) { *p = v; }
+inline vf broadcast(const float* p) { return *p; }
+inline vf add(vf a, vf b) { return a + b; }
+inline vf sub(vf a, vf b) { return a - b; }
+inline vf mul(vf a, vf b) { return a * b; }
+inline vf fma(vf a, vf b, vf c) { return a * b + c; }
+inline vf max(vf a, vf b) { return a > b ? a : b; }
+inline vf min(vf a, vf b) { return a < b ? a : b; }
+inline vf round_nearest(vf a) { return std::nearbyint(a); }
+inline vf pow2_whole(vf n) {
+  const std::int32_t e = (static_cast<std::int32_t>(n) + 127) << 23;
+  float f;
+  std::memcpy(&f, &e, sizeof f);
+  return f;
+}
+inline vf keep_if_ge(vf a, vf x, vf threshold) { return x >= threshold ? a : 0.0f; }
+inline void to_array(vf v, float* out) { *out = v; }
+#endif
+
+// =====================================================================================================
+// [SECTION] shared
+// =====================================================================================================
+
+// e^x, Cephes' expf on every lane: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-5 polynomial, 2^n
+// through the exponent bits. Within 2 ulp of std::exp for x in [−87.3, 88.7]; below that the result is
+// +0 (so −∞, a masked score, gives exactly 0), above it is clamped to e^88.7.
+inline vf exp(vf x) {
+  const vf lo = set1(-87.33654f), hi = set1(88.3762626647949f);
+  const vf xc = min(max(x, lo), hi);
+  const vf n = round_nearest(mul(xc, set1(1.44269504088896341f)));
+  vf r = fma(n, set1(-0.693359375f), xc);  // r = x − n·ln2 in two parts (Cody–Waite)
+  r = fma(n, set1(2.12194440e-4f), r);
+  vf y = set1(1.9875691500e-4f);
+  y = fma(y, r, set1(1.3981999507e-3f));
+  y = fma(y, r, set1(8.3334519073e-3f));
+  y = fma(y, r, set1(4.1665795894e-2f));
+  y = fma(y, r, set1(1.6666665459e-1f));
+  y = fma(y, r, set1(5.0000001201e-1f));
+  y = fma(y, mul(r, r), add(r, set1(1.0f)));
+  return keep_if_ge(mul(y, pow2_whole(n)), x, lo);
+}
+
+inline float reduce_max(vf v) {
+  float a[lanes];
+  to_array(v, a);
+  float m = a[0];
+  for (int i = 1; i < lanes; ++i) m = a[i] > m ? a[i] : m;
+  return m;
+}
+
+inline float reduce_sum(vf v) {
+  float a[lanes];
+  to_array(v, a);
+  float s = a[0];
+  for (int i = 1; i < lanes; ++i) s += a[i];
+  return s;
+}
+
+}  // namespace ap::kernels::simd
