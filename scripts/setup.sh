@@ -50,9 +50,11 @@ if [ ! -f "$imgui_dir/imgui.cpp" ]; then
   rm -rf "$tmp"
 fi
 
-# Node packages (playwright-core drives Debian's chromium; no browser download).
-if [ ! -d "$root/node_modules/playwright-core" ]; then
+# Node packages (playwright-core drives Debian's chromium; no browser download; onnxruntime-node and -web for
+# scripts/bench.mjs). --ignore-scripts: onnxruntime-node's install step downloads GPU files, its CPU binaries
+# are in the package.
+if [ ! -d "$root/node_modules/playwright-core" ] || [ ! -d "$root/node_modules/onnxruntime-web" ]; then
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-  npm ci --no-audit --no-fund --silent
+  npm ci --ignore-scripts --no-audit --no-fund --silent
 fi
 echo "setup: done"

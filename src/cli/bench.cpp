@@ -1,12 +1,14 @@
 // Benchmark, one thread, median of R timed runs after W untimed ones, one kernel object per backend reused
 // across runs (its buffers are allocated once). Two modes:
 //   layer (default): the whole layer (projections, attention, W_O) through the pipeline on a random scenario;
-//   --attention-only: per-head attend on precomputed random Q, K, V (N × d_model each), nothing else.
+//   --attention-only: per-head attend on precomputed random Q, K, V (N × d_model each), nothing else;
+//   --matmul-only: one projection's product (N × d_model · d_model × d_model) through Kernel::matmul.
 // Each line also reports the peak memory the backend needed beyond what was allocated before it ran.
 //
 // [SECTION] memory measurement
 // [SECTION] layer mode
 // [SECTION] attention-only mode
+// [SECTION] matmul-only mode
 #include "cli/bench.hpp"
 
 #include <algorithm>
@@ -57,7 +59,7 @@ void return_freed_memory() {
 // page here), so every run after the first reuses the same pages, as a long-lived app would.
 void keep_freed_memory() {
 #if defined(__GLIBC__) && !defined(__EMSCRIPTEN__)
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest (HEAP_MAX / 2): bigger blocks are still mapped
   mallopt(M_TRIM_THRESHOLD, -1);
 #endif
 }
@@ -295,6 +297,48 @@ void bench_attention(const BenchOptions& o, const std::vector<std::string>& name
   }
 }
 
+// =====================================================================================================
+// [SECTION] matmul-only mode
+// =====================================================================================================
+
+// One projection's product, N × d_model · d_model × d_model, through each float kernel's matmul: the sgemm
+// ceiling the layer's projections (half its FLOPs at N = 1024) can reach on this build.
+void bench_matmul(const BenchOptions& o, const std::vector<std::string>& names, std::ostream& out) {
+  const std::size_t size = static_cast<std::size_t>(o.n) * o.d_model;
+  std::vector<float> x(size), w(static_cast<std::size_t>(o.d_model) * o.d_model);
+  std::mt19937 rng(o.seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (float& e : x) e = normal(rng);
+  for (float& e : w) e = normal(rng) / std::sqrt(static_cast<float>(o.d_model));
+  std::vector<std::string> timed;
+  for (const auto& name : names)
+    if (name != "reference") timed.push_back(name);
+  std::vector<std::vector<float>> results(timed.size());
+  std::vector<Candidate> candidates;
+  for (std::size_t b = 0; b < timed.size(); ++b) {
+    std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(timed[b]);
+    std::vector<float>& result = results[b];
+    candidates.push_back({timed[b], [&, kernel, size] {
+                            result.resize(size);
+                            kernel->matmul(x.data(), w.data(), result.data(), o.n, o.d_model, o.d_model);
+                          }});
+  }
+  const std::vector<double> medians = measure(o, candidates);
+  const double flops = 2.0 * o.n * o.d_model * o.d_model;
+  // error against a double product of the same floats, where that is affordable
+  std::optional<core::Matrix> reference;
+  if (o.n <= 4096) {
+    const Eigen::Map<const core::MatrixF> xf(x.data(), o.n, o.d_model), wf(w.data(), o.d_model, o.d_model);
+    reference = xf.cast<double>() * wf.cast<double>();
+  }
+  for (std::size_t b = 0; b < timed.size(); ++b) {
+    std::optional<double> err;
+    if (reference)
+      err = max_rel_err(Eigen::Map<const core::MatrixF>(results[b].data(), o.n, o.d_model).cast<double>(), *reference);
+    out << result_line(o, timed[b], "matmul", medians[b], flops, err, candidates[b].peak_mib).dump() << std::endl;
+  }
+}
+
 }  // namespace
 
 void run_bench(const BenchOptions& o, std::ostream& out) {
@@ -308,7 +352,11 @@ void run_bench(const BenchOptions& o, std::ostream& out) {
   for (const auto& name : names)
     if (!kernels::has_backend(name)) throw core::InputError("--backends", "unknown backend \"" + name + "\"");
 
-  if (o.attention_only)
+  if (o.attention_only && o.matmul_only)
+    throw core::InputError("--matmul-only", "cannot be combined with --attention-only");
+  if (o.matmul_only)
+    bench_matmul(o, names, out);
+  else if (o.attention_only)
     bench_attention(o, names, out);
   else
     bench_layer(o, names, out);

@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   bench->add_option("--warmup", bench_options.warmup, "untimed runs per backend before the timed ones (default 1)");
   bench->add_flag("--attention-only", bench_options.attention_only,
                   "time per-head attention on precomputed random Q, K, V (no projections), with its peak memory");
+  bench->add_flag("--matmul-only", bench_options.matmul_only,
+                  "time one projection's product (N x d_model times d_model x d_model) through each kernel's matmul");
 
   try {
     app.parse(argc, argv);

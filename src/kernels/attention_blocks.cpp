@@ -38,16 +38,16 @@ void scores_block(const float* q_packed, int rows, const PackedHead& head, int j
                        lds, false);
 }
 
-void weighted_sum_block(const float* p_packed, int rows, const PackedHead& head, int j0, int keys, float* out,
+void weighted_sum_block(const float* p, int ldp, int rows, const PackedHead& head, int j0, int keys, float* out,
                         int ldo, bool accumulate) {
   // v's panels are m deep; the block is rows [j0, j0 + keys) of each, so the panels stand m·nr apart
   for (int c0 = 0; c0 < head.d_v; c0 += gemm::nr) {
     const float* v_panel = head.v.data() + static_cast<std::size_t>(c0) * head.m + static_cast<std::size_t>(j0) * gemm::nr;
     const int cols = std::min(gemm::nr, head.d_v - c0);
     for (int i0 = 0; i0 < rows; i0 += gemm::mr)
-      gemm::micro_kernel(keys, p_packed + static_cast<std::size_t>(i0) * keys, v_panel,
-                         out + static_cast<std::size_t>(i0) * ldo + c0, ldo, std::min(gemm::mr, rows - i0), cols,
-                         accumulate);
+      gemm::micro_kernel_rows(keys, p + static_cast<std::size_t>(i0) * ldp, ldp, v_panel,
+                              out + static_cast<std::size_t>(i0) * ldo + c0, ldo, std::min(gemm::mr, rows - i0), cols,
+                              accumulate);
   }
 }
 
@@ -105,6 +105,13 @@ void scale_in_place(float* x, int len, float factor) {
   int j = 0;
   for (; j + simd::lanes <= len; j += simd::lanes) simd::store(x + j, simd::mul(f, simd::load(x + j)));
   for (; j < len; ++j) x[j] *= factor;
+}
+
+void divide_in_place(float* x, int len, float divisor) {
+  const simd::vf d = simd::set1(divisor);
+  int j = 0;
+  for (; j + simd::lanes <= len; j += simd::lanes) simd::store(x + j, simd::div(simd::load(x + j), d));
+  for (; j < len; ++j) x[j] /= divisor;
 }
 
 }  // namespace ap::kernels::attention

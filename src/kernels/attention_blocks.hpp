@@ -29,8 +29,8 @@ core::KeyRange block_key_range(const core::MaskRule& mask, int i0, int i1);
 // j0 must be a multiple of gemm::nr (a panel boundary).
 void scores_block(const float* q_packed, int rows, const PackedHead& head, int j0, int cols, float* s, int lds);
 
-// out (rows × d_v, row stride ldo) (+)= p block (packed by pack_a with depth `keys`) · v[j0 : j0 + keys, :].
-void weighted_sum_block(const float* p_packed, int rows, const PackedHead& head, int j0, int keys, float* out,
+// out (rows × d_v, row stride ldo) (+)= p (rows × keys, row-major, row stride ldp) · v[j0 : j0 + keys, :].
+void weighted_sum_block(const float* p, int ldp, int rows, const PackedHead& head, int j0, int keys, float* out,
                         int ldo, bool accumulate);
 
 // x[j] = scale · s[j] for j < len (x may be s).
@@ -43,5 +43,7 @@ float row_max(const float* x, int len);
 float exp_row(float* x, int len, float max);
 // x[j] *= factor
 void scale_in_place(float* x, int len, float factor);
+// x[j] /= divisor (a division, as the reference normalizes: one rounding, not two)
+void divide_in_place(float* x, int len, float divisor);
 
 }  // namespace ap::kernels::attention

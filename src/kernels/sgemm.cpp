@@ -55,32 +55,30 @@ void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float
 
 namespace {
 
-// acc (mr × nr in registers) = Σ_p a_panel[p][i] · b_panel[p][j]
+// acc (mr × nr in registers) = Σ_p A(i, p) · b_panel[p][j], A(i, p) at a_row[i][p · a_step]: a packed panel
+// (a_row[i] = panel + i, a_step = mr) or plain rows (a_row[i] = row i, a_step = 1).
 struct Tile {
   simd::vf acc[mr][nr_vectors];
 };
 
-inline void tile_product(int depth, const float* __restrict a_panel, const float* __restrict b_panel, Tile& t) {
+inline void tile_product(int depth, const float* const* a_row, int a_step, const float* __restrict b_panel, Tile& t) {
   for (int i = 0; i < mr; ++i)
     for (int v = 0; v < nr_vectors; ++v) t.acc[i][v] = simd::zero();
+  const float* a[mr];
+  for (int i = 0; i < mr; ++i) a[i] = a_row[i];
   for (int p = 0; p < depth; ++p) {
     simd::vf b[nr_vectors];
     for (int v = 0; v < nr_vectors; ++v) b[v] = simd::load(b_panel + v * simd::lanes);
     for (int i = 0; i < mr; ++i) {
-      const simd::vf a = simd::broadcast(a_panel + i);
-      for (int v = 0; v < nr_vectors; ++v) t.acc[i][v] = simd::fma(a, b[v], t.acc[i][v]);
+      const simd::vf ai = simd::broadcast(a[i]);
+      for (int v = 0; v < nr_vectors; ++v) t.acc[i][v] = simd::fma(ai, b[v], t.acc[i][v]);
+      a[i] += a_step;
     }
-    a_panel += mr;
     b_panel += nr;
   }
 }
 
-}  // namespace
-
-void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* c, int ldc, int rows, int cols,
-                  bool accumulate) {
-  Tile t;
-  tile_product(depth, a_panel, b_panel, t);
+void store_tile(const Tile& t, float* c, int ldc, int rows, int cols, bool accumulate) {
   if (rows == mr && cols == nr) {
     for (int i = 0; i < mr; ++i) {
       float* ci = c + static_cast<std::size_t>(i) * ldc;
@@ -101,6 +99,26 @@ void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* 
     else
       for (int j = 0; j < cols; ++j) ci[j] = tile[i * nr + j];
   }
+}
+
+}  // namespace
+
+void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* c, int ldc, int rows, int cols,
+                  bool accumulate) {
+  const float* a_row[mr];
+  for (int i = 0; i < mr; ++i) a_row[i] = a_panel + i;
+  Tile t;
+  tile_product(depth, a_row, mr, b_panel, t);
+  store_tile(t, c, ldc, rows, cols, accumulate);
+}
+
+void micro_kernel_rows(int depth, const float* a, int lda, const float* b_panel, float* c, int ldc, int rows, int cols,
+                       bool accumulate) {
+  const float* a_row[mr];
+  for (int i = 0; i < mr; ++i) a_row[i] = a + static_cast<std::size_t>(std::min(i, rows - 1)) * lda;  // edge: repeat
+  Tile t;
+  tile_product(depth, a_row, 1, b_panel, t);
+  store_tile(t, c, ldc, rows, cols, accumulate);
 }
 
 // =====================================================================================================

@@ -43,6 +43,11 @@ void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float
 void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* c, int ldc, int rows, int cols,
                   bool accumulate);
 
+// The same with A read in place, row-major (a(i, p) at a[i·lda + p]), for an A used once (attention weights):
+// no packing pass; rows past `rows` repeat the last row and are not stored.
+void micro_kernel_rows(int depth, const float* a, int lda, const float* b_panel, float* c, int ldc, int rows, int cols,
+                       bool accumulate);
+
 // C (rows × cols) = (or +=) A (rows × depth, packed by pack_a) · B (depth × cols, packed by pack_b),
 // C row-major with row stride ldc. The A panels' depth must equal the B panels'.
 void packed_product(const float* a_packed, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,

@@ -46,6 +46,7 @@ inline vf broadcast(const float* p) { return _mm256_broadcast_ss(p); }
 inline vf add(vf a, vf b) { return _mm256_add_ps(a, b); }
 inline vf sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
 inline vf mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+inline vf div(vf a, vf b) { return _mm256_div_ps(a, b); }
 inline vf fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }  // a·b + c
 inline vf max(vf a, vf b) { return _mm256_max_ps(a, b); }
 inline vf min(vf a, vf b) { return _mm256_min_ps(a, b); }
@@ -74,6 +75,7 @@ inline vf broadcast(const float* p) { return wasm_v128_load32_splat(p); }
 inline vf add(vf a, vf b) { return wasm_f32x4_add(a, b); }
 inline vf sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
 inline vf mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
+inline vf div(vf a, vf b) { return wasm_f32x4_div(a, b); }
 inline vf fma(vf a, vf b, vf c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
 // pmax/pmin are one instruction each (maxps/minps); the NaN-propagating max/min are several.
 inline vf max(vf a, vf b) { return wasm_f32x4_pmax(a, b); }
@@ -101,6 +103,7 @@ inline vf broadcast(const float* p) { return _mm_load1_ps(p); }
 inline vf add(vf a, vf b) { return _mm_add_ps(a, b); }
 inline vf sub(vf a, vf b) { return _mm_sub_ps(a, b); }
 inline vf mul(vf a, vf b) { return _mm_mul_ps(a, b); }
+inline vf div(vf a, vf b) { return _mm_div_ps(a, b); }
 inline vf fma(vf a, vf b, vf c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 inline vf max(vf a, vf b) { return _mm_max_ps(a, b); }
 inline vf min(vf a, vf b) { return _mm_min_ps(a, b); }
@@ -127,6 +130,7 @@ inline vf broadcast(const float* p) { return *p; }
 inline vf add(vf a, vf b) { return a + b; }
 inline vf sub(vf a, vf b) { return a - b; }
 inline vf mul(vf a, vf b) { return a * b; }
+inline vf div(vf a, vf b) { return a / b; }
 inline vf fma(vf a, vf b, vf c) { return a * b + c; }
 inline vf max(vf a, vf b) { return a > b ? a : b; }
 inline vf min(vf a, vf b) { return a < b ? a : b; }

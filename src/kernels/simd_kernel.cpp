@@ -24,9 +24,9 @@ void SimdKernel::attend(const core::HeadProblem<float>& p) {
   const int n = p.n, m = p.m, dk = p.d_k, dv = p.d_v;
   head_.pack(p);
   grow(q_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * dk);
-  grow(p_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * key_chunk);
   if (!p.scores) grow(scores_, static_cast<std::size_t>(query_block) * m);
   if (!p.weights) grow(weights_, static_cast<std::size_t>(query_block) * m);
+  grow(row_sum_, query_block);
 
   for (int i0 = 0; i0 < n; i0 += query_block) {
     const int rows = std::min(query_block, n - i0);
@@ -47,7 +47,7 @@ void SimdKernel::attend(const core::HeadProblem<float>& p) {
     else if (c1 > c0)
       attention::scores_block(q_pack_.data(), rows, head_, c0, c1 - c0, s + c0, m);
 
-    // pass 2: scale, mask, exact softmax by rows (a row with no allowed key: all zeros)
+    // pass 2: scale, mask, e^(x − row max) by rows and their sums (a row with no allowed key: all zeros)
     for (int r = 0; r < rows; ++r) {
       const int i = i0 + r;
       float* wr = w + static_cast<std::size_t>(r) * m;
@@ -56,9 +56,9 @@ void SimdKernel::attend(const core::HeadProblem<float>& p) {
       const float row_max = attention::row_max(wr + c0, c1 - c0);
       if (row_max == -std::numeric_limits<float>::infinity()) {
         std::fill_n(wr + c0, c1 - c0, 0.0f);
+        row_sum_[r] = 0.0f;
       } else {
-        const float sum = attention::exp_row(wr + c0, c1 - c0, row_max);
-        attention::scale_in_place(wr + c0, c1 - c0, 1.0f / sum);
+        row_sum_[r] = attention::exp_row(wr + c0, c1 - c0, row_max);
       }
       if (p.weights) {  // keys outside [c0, c1) are masked: weight 0
         std::fill_n(wr, c0, 0.0f);
@@ -66,13 +66,20 @@ void SimdKernel::attend(const core::HeadProblem<float>& p) {
       }
     }
 
-    // pass 3: out_block = w[:, c0:c1) · v[c0:c1), a chunk of keys at a time; no key at all: zeros
-    if (c1 <= c0)
-      for (int r = 0; r < rows; ++r) std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv, 0.0f);
+    // pass 3: out_block = e[:, c0:c1) · v[c0:c1), a chunk of keys at a time, then divided by the row sums
+    // (one rounding per output instead of one per weight); no key at all: zeros
     for (int k0 = c0; k0 < c1; k0 += key_chunk) {
       const int keys = std::min(key_chunk, c1 - k0);
-      gemm::pack_a(w + k0, m, rows, keys, p_pack_.data());
-      attention::weighted_sum_block(p_pack_.data(), rows, head_, k0, keys, out, p.out_stride, k0 > c0);
+      attention::weighted_sum_block(w + k0, m, rows, head_, k0, keys, out, p.out_stride, k0 > c0);
+    }
+    for (int r = 0; r < rows; ++r) {
+      float* out_r = out + static_cast<std::size_t>(r) * p.out_stride;
+      if (row_sum_[r] == 0.0f) {
+        std::fill_n(out_r, dv, 0.0f);
+        continue;
+      }
+      attention::divide_in_place(out_r, dv, row_sum_[r]);
+      if (p.weights) attention::divide_in_place(w + static_cast<std::size_t>(r) * m + c0, c1 - c0, row_sum_[r]);
     }
   }
 }

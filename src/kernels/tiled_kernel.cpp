@@ -25,7 +25,6 @@ void TiledKernel::attend(const core::HeadProblem<float>& p) {
   const int n = p.n, m = p.m, dk = p.d_k, dv = p.d_v;
   head_.pack(p);
   grow(q_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * dk);
-  grow(p_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * key_block);
   grow(block_, static_cast<std::size_t>(query_block) * key_block);
   grow(row_max_, query_block);
   grow(row_sum_, query_block);
@@ -78,14 +77,13 @@ void TiledKernel::attend(const core::HeadProblem<float>& p) {
         row_sum_[r] += sum;
       }
       // pass 3: out_block += e-block · v[j0 : j0 + keys)
-      gemm::pack_a(s, key_block, rows, keys, p_pack_.data());
-      attention::weighted_sum_block(p_pack_.data(), rows, head_, j0, keys, out, p.out_stride, true);
+      attention::weighted_sum_block(s, key_block, rows, head_, j0, keys, out, p.out_stride, true);
     }
 
     // divide by the row sums; a row with no allowed key keeps its zeros
     for (int r = 0; r < rows; ++r)
       if (row_sum_[r] > 0.0f)
-        attention::scale_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, 1.0f / row_sum_[r]);
+        attention::divide_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, row_sum_[r]);
 
     // recorded weights, a second pass from the final max and sum: e^(scale·s − max) / sum, 0 where masked
     if (p.weights)
@@ -99,7 +97,7 @@ void TiledKernel::attend(const core::HeadProblem<float>& p) {
         attention::scale_row(recorded + static_cast<std::size_t>(i) * m, p.scale, m, w);  // may be w itself
         attention::mask_row(mask, i, 0, m, w);
         attention::exp_row(w, m, row_max_[r]);
-        attention::scale_in_place(w, m, 1.0f / row_sum_[r]);
+        attention::divide_in_place(w, m, row_sum_[r]);
       }
   }
 }

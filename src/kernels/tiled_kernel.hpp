@@ -31,7 +31,7 @@ class TiledKernel final : public core::Kernel<float> {
  private:
   gemm::Sgemm sgemm_;
   attention::PackedHead head_;
-  std::vector<float> q_pack_, p_pack_, block_, row_max_, row_sum_;  // O(block²), reused across heads
+  std::vector<float> q_pack_, block_, row_max_, row_sum_;  // O(block²), reused across heads
 };
 
 }  // namespace ap::kernels
