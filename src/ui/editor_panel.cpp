@@ -102,32 +102,27 @@ void draw_tokens(AppState& state) {
 
 void draw_weights(AppState& state) {
   const Scenario& s = state.scenario();
-  const bool open_w_q = ImGui::TreeNode("W_Q  (d_model × h·d_k)");
-  widget_rects().record_last_item("section.w_q");
-  if (open_w_q) {
-    apply_cell(state, &Scenario::w_q, edit_grid({"w_q", &s.w_q, nullptr, s.d_k, 0}));
-    apply_bias(state, &Scenario::b_q, edit_vector("b_q", s.b_q, s.d_k));
-    ImGui::TreePop();
-  }
-  const bool open_w_k = ImGui::TreeNode("W_K  (d_model × h·d_k)");
-  widget_rects().record_last_item("section.w_k");
-  if (open_w_k) {
-    apply_cell(state, &Scenario::w_k, edit_grid({"w_k", &s.w_k, nullptr, s.d_k, 0}));
-    apply_bias(state, &Scenario::b_k, edit_vector("b_k", s.b_k, s.d_k));
-    ImGui::TreePop();
-  }
-  const bool open_w_v = ImGui::TreeNode("W_V  (d_model × h·d_v)");
-  widget_rects().record_last_item("section.w_v");
-  if (open_w_v) {
-    apply_cell(state, &Scenario::w_v, edit_grid({"w_v", &s.w_v, nullptr, s.d_v, 0}));
-    apply_bias(state, &Scenario::b_v, edit_vector("b_v", s.b_v, s.d_v));
-    ImGui::TreePop();
-  }
-  const bool open_w_o = ImGui::TreeNode("W_O  (h·d_v × d_model)");
-  widget_rects().record_last_item("section.w_o");
-  if (open_w_o) {
-    apply_cell(state, &Scenario::w_o, edit_grid({"w_o", &s.w_o, nullptr, 0, s.d_v}));
-    apply_bias(state, &Scenario::b_o, edit_vector("b_o", s.b_o, 0));
+  struct Section {
+    const char* title;
+    const char* id;
+    const char* bias_id;
+    core::Matrix Scenario::*weights;
+    core::RowVector Scenario::*bias;
+    int column_block, row_block, bias_block;  // each head's block, tinted
+  };
+  const Section sections[] = {
+      {"W_Q  (d_model × h·d_k)", "w_q", "b_q", &Scenario::w_q, &Scenario::b_q, s.d_k, 0, s.d_k},
+      {"W_K  (d_model × h·d_k)", "w_k", "b_k", &Scenario::w_k, &Scenario::b_k, s.d_k, 0, s.d_k},
+      {"W_V  (d_model × h·d_v)", "w_v", "b_v", &Scenario::w_v, &Scenario::b_v, s.d_v, 0, s.d_v},
+      {"W_O  (h·d_v × d_model)", "w_o", "b_o", &Scenario::w_o, &Scenario::b_o, 0, s.d_v, 0},
+  };
+  for (const Section& section : sections) {
+    const bool open = ImGui::TreeNode(section.title);
+    widget_rects().record_last_item(std::string("section.") + section.id);
+    if (!open) continue;
+    apply_cell(state, section.weights,
+               edit_grid({section.id, &(s.*section.weights), nullptr, section.column_block, section.row_block}));
+    apply_bias(state, section.bias, edit_vector(section.bias_id, s.*section.bias, section.bias_block));
     ImGui::TreePop();
   }
 }
