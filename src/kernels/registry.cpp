@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "kernels/eigen_kernel.hpp"
 #include "kernels/scalar_kernel.hpp"
-#include "kernels/simd.hpp"
+#include "kernels/sgemm.hpp"
 #include "kernels/simd_kernel.hpp"
 #include "kernels/tiled_kernel.hpp"
 
@@ -22,7 +22,7 @@ bool has_backend(const std::string& name) {
 }
 
 std::string instruction_set(const std::string& name) {
-  if (name == "simd" || name == "tiled") return simd::isa_name;
+  if (name == "simd" || name == "tiled") return gemm::instruction_set();  // from the kernels' own translation unit
   if (name == "eigen") return Eigen::SimdInstructionSetsInUse();
   if (name == "reference" || name == "scalar") return "scalar";
   return "";

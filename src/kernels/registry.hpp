@@ -15,7 +15,7 @@ namespace ap::kernels {
 std::vector<std::string> backend_names();
 bool has_backend(const std::string& name);
 
-// The vector instructions a backend runs on in this build: "avx2+fma" or "wasm-simd128" for simd and
+// The vector instructions a backend runs on in this build: "avx512f", "avx2+fma" or "wasm-simd128" for simd and
 // tiled, Eigen::SimdInstructionSetsInUse() for eigen ("None" where Eigen does not vectorize), "scalar"
 // for the scalar loops (whatever the compiler auto-vectorizes). Empty for an unknown name.
 std::string instruction_set(const std::string& name);

@@ -16,8 +16,13 @@ namespace ap::kernels::gemm {
 // The register tile: mr rows × nr columns of C live in registers during the k loop: 4 rows × 2 vectors,
 // 8 accumulators + 2 B vectors + 1 broadcast A. Measured on 1024×512×512 (docs/benchmarks.md): under
 // SIMD128, 4×2 runs 45–49 GFLOP/s while 6×2, 4×3, 8×1 and 3×3 spill in V8 (11–25 GFLOP/s); natively
-// 4×2 was at least as fast as 6×2 and 8×1 on this machine (a shared 2-core VM, so within noise).
-#if defined(AP_SIMD_AVX2) || defined(AP_SIMD_WASM) || defined(AP_SIMD_SSE4)
+// 4×2 was at least as fast as 6×2 and 8×1 on this machine (a shared 2-core VM, so within noise). AVX-512
+// has 32 registers: 8×2 (16 accumulators) runs 150–185 GFLOP/s there against 73–161 for 4×2.
+#if defined(AP_GEMM_MR)  // tuning experiments only
+inline constexpr int mr = AP_GEMM_MR, nr_vectors = AP_GEMM_NV;
+#elif defined(AP_SIMD_AVX512)
+inline constexpr int mr = 8, nr_vectors = 2;  // 32 zmm registers: 16 accumulators fit
+#elif defined(AP_SIMD_AVX2) || defined(AP_SIMD_WASM) || defined(AP_SIMD_SSE4)
 inline constexpr int mr = 4, nr_vectors = 2;
 #else
 inline constexpr int mr = 4, nr_vectors = 4;
@@ -52,6 +57,10 @@ void micro_kernel_rows(int depth, const float* a, int lda, const float* b_panel,
 // C row-major with row stride ldc. The A panels' depth must equal the B panels'.
 void packed_product(const float* a_packed, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,
                     bool accumulate);
+
+// The vector instructions this file was compiled for (simd::isa_name): "avx512f", "avx2+fma", "wasm-simd128", …
+// Asked here, not through simd.hpp, because the fast kernels may be compiled with other flags than their callers.
+const char* instruction_set();
 
 // The general product with its own reusable packing buffers (allocated once, grown when needed).
 class Sgemm {

@@ -1,9 +1,11 @@
 // The small SIMD mapping the fast kernels are written in (ggml's habit): one float vector type `vf` and
 // a dozen operations, mapped per ISA in this one file, so no kernel has an ISA #ifdef of its own.
-// CMake picks the ISA by flags (cmake/platform.cmake): AVX2 + FMA natively, SIMD128 (-msimd128) for
-// WebAssembly, SSE4.1 where only that is on, and a portable one-lane scalar version otherwise.
+// CMake picks the ISA by flags (cmake/platform.cmake): AVX-512 natively where the build machine has it,
+// else AVX2 + FMA; SIMD128 (-msimd128) for WebAssembly; SSE4.1 where only that is on; and a portable
+// one-lane scalar version otherwise.
 // Depends on nothing but the compiler's intrinsics headers.
 //
+// [SECTION] AVX-512      (16 lanes, fused multiply-add)
 // [SECTION] AVX2 + FMA   (8 lanes, fused multiply-add)
 // [SECTION] WASM SIMD128 (4 lanes; no FMA in SIMD128: mul then add)
 // [SECTION] SSE4.1       (4 lanes; mul then add)
@@ -15,7 +17,10 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define AP_SIMD_AVX512 1
+#elif defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define AP_SIMD_AVX2 1
 #elif defined(__wasm_simd128__)
@@ -31,9 +36,38 @@
 namespace ap::kernels::simd {
 
 // =====================================================================================================
+// [SECTION] AVX-512
+// =====================================================================================================
+#if defined(AP_SIMD_AVX512)
+inline constexpr const char* isa_name = "avx512f";
+inline constexpr int lanes = 16;
+using vf = __m512;
+inline vf zero() { return _mm512_setzero_ps(); }
+inline vf set1(float x) { return _mm512_set1_ps(x); }
+inline vf load(const float* p) { return _mm512_loadu_ps(p); }
+inline void store(float* p, vf v) { _mm512_storeu_ps(p, v); }
+inline vf broadcast(const float* p) { return _mm512_set1_ps(*p); }
+inline vf add(vf a, vf b) { return _mm512_add_ps(a, b); }
+inline vf sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+inline vf mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+inline vf div(vf a, vf b) { return _mm512_div_ps(a, b); }
+inline vf fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }  // a·b + c
+inline vf max(vf a, vf b) { return _mm512_max_ps(a, b); }
+inline vf min(vf a, vf b) { return _mm512_min_ps(a, b); }
+inline vf round_nearest(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+inline vf pow2_whole(vf n) {
+  const __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
+}
+inline vf keep_if_ge(vf a, vf x, vf threshold) {
+  return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, threshold, _CMP_GE_OQ), a);
+}
+inline void to_array(vf v, float* out) { _mm512_storeu_ps(out, v); }
+
+// =====================================================================================================
 // [SECTION] AVX2 + FMA
 // =====================================================================================================
-#if defined(AP_SIMD_AVX2)
+#elif defined(AP_SIMD_AVX2)
 inline constexpr const char* isa_name = "avx2+fma";
 inline constexpr int lanes = 8;
 using vf = __m256;
