@@ -225,6 +225,19 @@ std::pair<std::string, std::size_t> non_finite_literal_at(std::string_view text,
   return {word, begin};
 }
 
+// nlohmann's detail quotes the whole token it stopped in ("last read: '...'"), which for an unclosed
+// string or a long key is most of the document: keep the first max_quoted bytes of it.
+std::string shorten_last_read(std::string detail) {
+  const std::string mark = "last read: '";
+  const std::size_t begin = detail.find(mark);
+  if (begin == std::string::npos) return detail;
+  const std::size_t from = begin + mark.size();
+  std::size_t end = detail.rfind("'; expected");
+  if (end == std::string::npos || end < from) end = detail.rfind('\'');
+  if (end == std::string::npos || end < from) return detail;
+  return detail.substr(0, from) + short_text(std::string_view(detail).substr(from, end - from)) + detail.substr(end);
+}
+
 std::string parse_failure_message(std::string_view text, const PathTracker& t) {
   constexpr int number_overflow = 406;  // nlohmann's out_of_range.406: a literal beyond a double's range
   if (t.error_id == number_overflow) {
@@ -244,7 +257,7 @@ std::string parse_failure_message(std::string_view text, const PathTracker& t) {
   std::string detail = t.detail;
   const auto colon = detail.find(": ", detail.find("parse error"));
   if (colon != std::string::npos) detail = detail.substr(colon + 2);
-  return "not valid JSON at " + where + ": " + escape_invalid_utf8(detail);
+  return "not valid JSON at " + where + ": " + escape_invalid_utf8(shorten_last_read(detail));
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+// Fuzz target: io::parse_scenario on any bytes. A scenario it accepts passes core::validate_scenario,
+// reads back identically from its explicit JSON (io::scenario_to_string), and exports to PyTorch.
+#include <cstdint>
+#include <string_view>
+
+#include "core/scenario.hpp"
+#include "fuzz_checks.hpp"
+#include "io/export.hpp"
+#include "io/scenario_json.hpp"
+
+namespace {
+
+bool same(const ap::core::Scenario& a, const ap::core::Scenario& b) {
+  const auto same_seq = [](const ap::core::Sequence& x, const ap::core::Sequence& y) {
+    return x.tokens == y.tokens && x.x == y.x;
+  };
+  if (!same_seq(a.query, b.query) || a.context.has_value() != b.context.has_value()) return false;
+  if (a.context && !same_seq(*a.context, *b.context)) return false;
+  if (a.heads != b.heads || a.d_k != b.d_k || a.d_v != b.d_v) return false;
+  if (a.w_q != b.w_q || a.w_k != b.w_k || a.w_v != b.w_v || a.w_o != b.w_o) return false;
+  if (a.b_q != b.b_q || a.b_k != b.b_k || a.b_v != b.b_v || a.b_o != b.b_o) return false;
+  if (a.scale.kind != b.scale.kind || a.scale.factor(a.d_k) != b.scale.factor(b.d_k)) return false;
+  const auto &ma = a.mask, &mb = b.mask;
+  if (ma.causal != mb.causal || ma.window != mb.window || ma.key_valid != mb.key_valid) return false;
+  if (ma.allow.has_value() != mb.allow.has_value() || (ma.allow && *ma.allow != *mb.allow)) return false;
+  const auto &pa = a.positional, &pb = b.positional;
+  return pa.kind == pb.kind && pa.rope_base == pb.rope_base && pa.rope_pairing == pb.rope_pairing &&
+         pa.learned == pb.learned;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  ap::core::Scenario s;
+  try {
+    s = ap::io::parse_scenario(text);
+  } catch (const ap::core::InputError& e) {
+    ap::fuzz::check_refusal(e, "");
+    return 0;
+  }
+  try {
+    ap::core::validate_scenario(s);
+    if (!same(ap::io::parse_scenario(ap::io::scenario_to_string(s)), s)) ap::fuzz::fail("JSON round trip changed the scenario");
+  } catch (const ap::core::InputError& e) {
+    ap::fuzz::fail("an accepted scenario refused later:", e.error.what());
+  }
+  if (ap::io::scenario_to_torch_script(s).empty()) ap::fuzz::fail("an empty PyTorch script");
+  return 0;
+}
