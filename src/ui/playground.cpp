@@ -22,7 +22,8 @@ namespace {
 void handle_shortcuts(AppState& state) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;  // inside a text field, Ctrl+Z belongs to the field
-  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) {
+  // No key repeat: a held Ctrl+Z on a slow frame must not undo several edits at once.
+  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z), false)) {
     if (io.KeyShift) state.redo();
     else state.undo();
   }
