@@ -60,16 +60,48 @@ Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_o
 }
 
 template <class T>
-Trace compute_trace(const Scenario& s, Kernel<T>& kernel, const TraceOptions& options) {
-  const int n = s.n(), m = s.m(), h = s.heads, dk = s.d_k, dv = s.d_v;
+Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected) {
   Trace trace;
   trace.backend = kernel.name();
-  trace.scale = s.scale.factor(dk);
-  const Projected<T> p = project_inputs(s, kernel, &trace.x_in, &trace.context_in, &trace.positional);
-
-  const MaskRule mask(s.mask, n, m);
+  trace.scale = s.scale.factor(s.d_k);
+  projected = project_inputs(s, kernel, &trace.x_in, &trace.context_in, &trace.positional);
+  const MaskRule mask(s.mask, s.n(), s.m());
   trace.allowed = allow_matrix(mask);
   trace.empty_rows = empty_rows(trace.allowed);
+  return trace;
+}
+
+template <class T>
+void record_head(Trace& trace, const Scenario& s, const Projected<T>& p, int head, const T* scores,
+                 const T* weights, const MatrixT<T>& concat) {
+  using Map = Eigen::Map<const MatrixT<T>>;
+  const int n = s.n(), m = s.m(), dk = s.d_k, dv = s.d_v;
+  HeadTrace ht;
+  ht.q = p.q.middleCols(head * dk, dk).template cast<double>();
+  ht.k = p.k.middleCols(head * dk, dk).template cast<double>();
+  ht.v = p.v.middleCols(head * dv, dv).template cast<double>();
+  ht.scores = Map(scores, n, m).template cast<double>();
+  ht.scaled = trace.scale * ht.scores;
+  ht.weights = Map(weights, n, m).template cast<double>();
+  ht.output = concat.middleCols(head * dv, dv).template cast<double>();
+  ht.diagnostics = row_diagnostics(ht.scores, ht.weights, trace.allowed, trace.scale);
+  trace.heads.push_back(std::move(ht));
+}
+
+template <class T>
+void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat) {
+  // step 6: output (N × d_model) = concat (N × h·d_v) · W_o + b_o
+  const MatrixT<T> out = project(kernel, concat, s.w_o, s.b_o);
+  trace.concat = concat.template cast<double>();
+  trace.output = out.template cast<double>();
+}
+
+template <class T>
+Trace compute_trace(const Scenario& s, Kernel<T>& kernel, const TraceOptions& options) {
+  const int n = s.n(), m = s.m(), h = s.heads, dk = s.d_k, dv = s.d_v;
+  Projected<T> p;
+  Trace trace = begin_trace(s, kernel, p);
+  const MaskRule mask(s.mask, n, m);
 
   // steps 4–6 per head: scores, scale, mask, softmax, weighted sum, written into concat's column block
   MatrixT<T> concat(n, h * dv);
@@ -90,24 +122,9 @@ Trace compute_trace(const Scenario& s, Kernel<T>& kernel, const TraceOptions& op
     hp.weights = options.record_matrices ? weights.data() : nullptr;
     hp.out = concat.data() + static_cast<std::size_t>(head) * dv; hp.out_stride = h * dv;
     kernel.attend(hp);
-
-    if (!options.record_matrices) continue;
-    HeadTrace ht;
-    ht.q = p.q.middleCols(head * dk, dk).template cast<double>();
-    ht.k = p.k.middleCols(head * dk, dk).template cast<double>();
-    ht.v = p.v.middleCols(head * dv, dv).template cast<double>();
-    ht.scores = scores.template cast<double>();
-    ht.scaled = trace.scale * ht.scores;
-    ht.weights = weights.template cast<double>();
-    ht.output = concat.middleCols(head * dv, dv).template cast<double>();
-    ht.diagnostics = row_diagnostics(ht.scores, ht.weights, trace.allowed, trace.scale);
-    trace.heads.push_back(std::move(ht));
+    if (options.record_matrices) record_head(trace, s, p, head, scores.data(), weights.data(), concat);
   }
-
-  // step 6: output (N × d_model) = concat (N × h·d_v) · W_o + b_o
-  const MatrixT<T> out = project(kernel, concat, s.w_o, s.b_o);
-  trace.concat = concat.template cast<double>();
-  trace.output = out.template cast<double>();
+  finish_trace(trace, s, kernel, concat);
   return trace;
 }
 
@@ -120,5 +137,9 @@ template Trace compute_trace<float>(const Scenario&, Kernel<float>&, const Trace
 template Trace compute_trace<double>(const Scenario&, Kernel<double>&, const TraceOptions&);
 template Projected<float> project_inputs<float>(const Scenario&, Kernel<float>&, Matrix*, Matrix*, Matrix*);
 template Projected<double> project_inputs<double>(const Scenario&, Kernel<double>&, Matrix*, Matrix*, Matrix*);
+template Trace begin_trace<float>(const Scenario&, Kernel<float>&, Projected<float>&);
+template void record_head<float>(Trace&, const Scenario&, const Projected<float>&, int, const float*, const float*,
+                                 const MatrixF&);
+template void finish_trace<float>(Trace&, const Scenario&, Kernel<float>&, const MatrixF&);
 
 }  // namespace ap::core

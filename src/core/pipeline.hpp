@@ -30,4 +30,17 @@ template <class T>
 Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_out = nullptr,
                             Matrix* context_in_out = nullptr, Matrix* positional_out = nullptr);
 
+// compute_trace in three parts, for a backend that attends elsewhere and later (the WebGPU backend hands
+// back every head's scores, weights and output a few frames on), so the trace is assembled in one place.
+// begin_trace: steps 1–3 and the mask; fills the trace's inputs, scale and allow matrix, returns q/k/v.
+template <class T>
+Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected);
+// One head's record: scores, weights (n × m contiguous), its output columns of concat, diagnostics.
+template <class T>
+void record_head(Trace& trace, const Scenario& s, const Projected<T>& projected, int head, const T* scores,
+                 const T* weights, const MatrixT<T>& concat);
+// Step 6: concat (N × h·d_v) and output = concat · W_o + b_o through kernel.matmul.
+template <class T>
+void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat);
+
 }  // namespace ap::core
