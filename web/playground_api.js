@@ -7,7 +7,21 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
 (function () {
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
-  const call = (name, ...args) => Module.ccall(name, 'string', args.map(() => 'string'), args);
+  // String arguments go through the heap: ccall copies a 'string' onto the stack at 4 bytes a character,
+  // so a scenario of a megabyte or two (N = 1000) would overflow the 5 MB stack.
+  const call = (name, ...args) => {
+    const pointers = args.map((text) => {
+      const size = lengthBytesUTF8(text) + 1;
+      const pointer = _malloc(size);
+      stringToUTF8(text, pointer, size);
+      return pointer;
+    });
+    try {
+      return Module.ccall(name, 'string', args.map(() => 'number'), pointers);
+    } finally {
+      pointers.forEach((pointer) => _free(pointer));
+    }
+  };
   const callJson = (name, ...args) => JSON.parse(call(name, ...args));
 
   // Share links carry the scenario as base64url of its UTF-8 JSON in the fragment (never sent to a server).
@@ -17,6 +31,16 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
     return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   };
+  // Resolves on the first animation frame at which check() is true (checked once a frame, never spinning).
+  const untilFrame = (check) => new Promise((resolve, reject) => {
+    const tick = () => {
+      try {
+        const value = check();
+        if (value) resolve(value); else requestAnimationFrame(tick);
+      } catch (e) { reject(e); }
+    };
+    tick();
+  });
   const fromBase64Url = (text) => {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
     return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
@@ -40,6 +64,23 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     undo: () => Module.ccall('ap_undo', 'number', [], []) === 1,
     undoDepth: () => Module.ccall('ap_undo_depth', 'number', [], []),
     redo: () => Module.ccall('ap_redo', 'number', [], []) === 1,
+    // The WebGPU backend (src/gpu): a Promise that resolves once no GPU work is pending (then getTrace()
+    // is the GPU's trace when `webgpu` is the backend), its status, and what the backend line shows.
+    whenIdle: () => ready.then(() => untilFrame(() => Module.ccall('ap_busy', 'number', [], []) === 0)),
+    webgpuStatus: () => callJson('ap_webgpu_status'),
+    computeInfo: () => callJson('ap_compute_info'),
+    // "auto", "weighted_sum" or "flash": which WGSL kernel computes the outputs (from the next compute).
+    setWebGPUOutputKernel: (name) => callJson('ap_gpu_set_output_kernel', String(name)),
+    // Times each WGSL kernel alone, and CPU backends on the same inputs: resolves to rows
+    // {kernel, n, d_k, heads, ms_median, ms_min, batch, gflops}. options: {n, d_k, heads, repeat, cpu_backends}.
+    benchWebGPU(options = {}) {
+      const started = callJson('ap_gpu_bench_start', JSON.stringify(options));
+      if (!started.ok) return Promise.reject(new Error(started.error));
+      return untilFrame(() => JSON.parse(call('ap_gpu_bench_poll'))).then((r) => {
+        if (r.error) throw new Error(r.error);
+        return r.rows;
+      });
+    },
     shareLink() {
       const base = location.href.split('#')[0];
       return base + '#s=' + toBase64Url(call('ap_get_scenario'));

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/shell.hpp"
+#include "gpu/attention_backend.hpp"
 #include "io/scenario_json.hpp"
 #include "io/trace_json.hpp"
 #include "ui/widget_rects.hpp"
@@ -103,6 +104,71 @@ EMSCRIPTEN_KEEPALIVE int ap_undo_depth() { return static_cast<int>(g_shell->stat
 EMSCRIPTEN_KEEPALIVE int ap_undo() { return g_shell->state().undo() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE int ap_redo() { return g_shell->state().redo() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE double ap_last_compute_ms() { return g_shell->state().result().milliseconds; }
+
+// [SECTION] WebGPU backend (src/gpu): status, pending work, the output kernel, kernel benchmarks
+
+// 1 while a GPU result is pending or the GPU is busy (window.playground.whenIdle waits for 0).
+EMSCRIPTEN_KEEPALIVE int ap_busy() { return g_shell->state().pending() || g_shell->service().gpu_busy() ? 1 : 0; }
+
+EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
+  static std::string out;
+  const ap::gpu::Status s = g_shell->service().gpu().status();
+  return keep(out, nlohmann::json{{"state", ap::gpu::to_string(s.state)}, {"available", s.usable()},
+                                  {"message", s.message}, {"adapter", s.adapter}}.dump());
+}
+
+// What the backend line shows: time, largest difference from the reference, pending, the GPU's note.
+EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
+  static std::string out;
+  const auto& r = g_shell->state().result();
+  return keep(out, nlohmann::json{{"backend", g_shell->state().backend()}, {"trace_backend", r.trace.backend},
+                                  {"milliseconds", r.milliseconds}, {"max_diff_vs_reference", r.max_diff_vs_reference},
+                                  {"pending", r.pending}, {"note", r.note}}.dump());
+}
+
+// "auto" (fused kernel from ap::gpu::flash_min_keys keys on), "weighted_sum" or "flash"; applies from the next compute.
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name) {
+  static std::string out;
+  const std::string n = name;
+  if (n != "auto" && n != "weighted_sum" && n != "flash")
+    return keep(out, R"({"ok":false,"error":"output kernel: expected auto, weighted_sum or flash"})");
+  g_shell->service().set_gpu_output_kernel(n == "flash" ? ap::gpu::OutputKernel::flash
+                                           : n == "weighted_sum" ? ap::gpu::OutputKernel::weighted_sum
+                                                                 : ap::gpu::OutputKernel::automatic);
+  return keep(out, R"({"ok":true})");
+}
+
+// {"n", "d_k", "heads", "repeat", "cpu_backends": [...]} → {"ok": true} or {"ok": false, "error"}.
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json) {
+  static std::string out;
+  ap::gpu::BenchConfig c;
+  try {
+    const auto j = nlohmann::json::parse(json);
+    c.n = j.value("n", c.n);
+    c.d_k = j.value("d_k", c.d_k);
+    c.heads = j.value("heads", c.heads);
+    c.repeat = j.value("repeat", c.repeat);
+    c.cpu_backends = j.value("cpu_backends", std::vector<std::string>{});
+  } catch (const std::exception& e) {
+    return keep(out, nlohmann::json{{"ok", false}, {"error", std::string("bench: ") + e.what()}}.dump());
+  }
+  std::string why_not;
+  if (!g_shell->service().gpu().start_bench(c, &why_not)) return keep(out, nlohmann::json{{"ok", false}, {"error", why_not}}.dump());
+  return keep(out, R"({"ok":true})");
+}
+
+// null while the benchmark runs (call once a frame), then {"rows": [...], "error": ""}.
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_poll() {
+  static std::string out;
+  std::vector<ap::gpu::BenchRow> rows;
+  std::string error;
+  if (!g_shell->service().gpu().poll_bench(rows, error)) return keep(out, "null");
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& r : rows)
+    list.push_back({{"kernel", r.kernel}, {"n", r.n}, {"d_k", r.d_k}, {"heads", r.heads}, {"ms_median", r.ms_median},
+                    {"ms_min", r.ms_min}, {"batch", r.batch}, {"gflops", r.gflops}});
+  return keep(out, nlohmann::json{{"rows", list}, {"error", error}}.dump());
+}
 
 EMSCRIPTEN_KEEPALIVE const char* ap_last_error() {
   static std::string out;

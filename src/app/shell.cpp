@@ -70,6 +70,7 @@ void Shell::render() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
+  state_.poll();  // an asynchronous (GPU) result that arrived since the last frame
   ui::draw_playground(state_, view_);
   ImGui::Render();
   last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -30,6 +30,7 @@ class Shell {
   double last_frame_ms() const { return last_frame_ms_; }  // UI build + recompute, CPU side
 
   ui::AppState& state() { return state_; }
+  KernelComputeService& service() { return service_; }
   void select_view(const std::string& id) { view_.select_tab = id; }
 
  private:

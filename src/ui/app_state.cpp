@@ -21,6 +21,14 @@ void AppState::recompute() {
   ++revision_;
 }
 
+bool AppState::poll() {
+  ComputeResult arrived;
+  if (!service_.poll(arrived)) return false;
+  result_ = std::move(arrived);
+  ++revision_;
+  return true;
+}
+
 std::optional<core::Error> AppState::propose(core::Scenario next, bool merge) {
   try {
     core::validate_scenario(next);
@@ -51,7 +59,10 @@ std::optional<core::Error> AppState::load_json(std::string_view text) {
 std::optional<core::Error> AppState::set_backend(const std::string& name) {
   const auto names = service_.backends();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    core::Error e{"backend", "unknown backend \"" + name + "\""};
+    // A backend this build or browser lacks says why: "webgpu: not available in the native build".
+    const std::string note = service_.backends_note();
+    const bool why = !name.empty() && note.rfind(name + ":", 0) == 0;
+    core::Error e{"backend", why ? note : "unknown backend \"" + name + "\""};
     last_error_ = e;
     return e;
   }

@@ -22,12 +22,17 @@ class AppState {
   const ComputeResult& result() const { return result_; }
   const std::string& backend() const { return backend_; }
   std::vector<std::string> backends() const { return service_.backends(); }
+  std::string backends_note() const { return service_.backends_note(); }
+  bool pending() const { return result_.pending; }  // the GPU's result is still on its way
 
   // Validates `next`; applies and recomputes it, or keeps the current scenario and records the error.
   // merge: replace the last undo step instead of adding one (further keystrokes of the same edit).
   std::optional<core::Error> propose(core::Scenario next, bool merge = false);
   std::optional<core::Error> load_json(std::string_view text);
   std::optional<core::Error> set_backend(const std::string& name);
+
+  // Takes an asynchronous backend's result when it has arrived (called every frame); true if it did.
+  bool poll();
 
   bool undo();
   bool redo();

@@ -260,8 +260,19 @@ void draw_backend(AppState& state) {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == state.backend()) current = static_cast<int>(i);
   if (auto c = choose("backend", "backend", names, current)) state.set_backend(names[static_cast<std::size_t>(*c)]);
-  ImGui::TextDisabled("last recompute %.3f ms; largest |difference| from the reference %.2e", state.result().milliseconds,
-                      state.result().max_diff_vs_reference);
+  if (state.pending())
+    ImGui::TextDisabled("GPU result pending; showing the CPU reference meanwhile");
+  else
+    ImGui::TextDisabled("last recompute %.3f ms; largest |difference| from the reference %.2e", state.result().milliseconds,
+                        state.result().max_diff_vs_reference);
+  // The GPU's line (its kernel and time, or why it fell back), wrapped at the visible edge of the panel.
+  const std::string& note = state.result().note;
+  const std::string missing = state.backends_note();
+  ImGui::PushTextWrapPos(ImGui::GetScrollX() + ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x -
+                         ImGui::GetStyle().ScrollbarSize);
+  if (!note.empty()) ImGui::TextUnformatted(note.c_str());
+  if (!missing.empty() && note.find(missing) == std::string::npos) ImGui::TextDisabled("%s", missing.c_str());
+  ImGui::PopTextWrapPos();
 }
 
 }  // namespace
