@@ -1,0 +1,331 @@
+// The WebGPU backend (src/gpu, shaders/*.wgsl, web/webgpu_shim.js) in headless Chromium with
+// --enable-unsafe-webgpu, whose adapter is SwiftShader: a CPU implementation of WebGPU, correct, not fast.
+//   - the shim against stand-ins (node) and in the page; every shaders/*.wgsl compiles on its own, and a
+//     compile error reaches the test with the compiler's message;
+//   - parity: getTrace() of `webgpu` against `reference` on random scenarios of odd shapes (N = 1, 7, 33,
+//     130, 1000; d_k 3..64; 1..8 heads; cross-attention M ≠ N; every mask kind, empty rows, bottom-right
+//     causal; unscaled and large magnitudes), through both output kernels;
+//   - asynchrony (setBackend returns at once, the page keeps drawing while the GPU works), device loss,
+//     and a launch without WebGPU.
+// Tolerance: normwise relative error max|gpu − ref| / max|ref| ≤ 1e-5 on every matrix of the trace (q, k,
+// v, scores, scaled, weights, per-head outputs, concat, output), as the CPU float kernels are held to
+// (tests/kernels/agreement_test.cpp); measured: at most 3e-6, on rows made one-hot by scores in the
+// thousands. Empty rows: exactly zero weights and outputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { openPlayground, click, settle, screenshot } from './harness.mjs';
+
+const TOLERANCE = 1e-5;
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const shaderDir = path.join(root, 'shaders');
+const shimSource = fs.readFileSync(path.join(root, 'web/webgpu_shim.js'), 'utf8');
+
+// [SECTION] Random scenarios (seeded, so a failure names a reproducible case)
+
+function rng(seed) {  // mulberry32
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function matrix(rand, rows, cols, magnitude = 1) {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround((rand() * 2 - 1) * magnitude)));
+}
+
+// spec: {n, m (≠ n: cross-attention), heads, dk, dv, dModel, mask, scale, magnitude, positional}
+function scenario(spec, seed) {
+  const rand = rng(seed);
+  const { n, heads, dk } = spec;
+  const m = spec.m ?? n;
+  const dv = spec.dv ?? dk;
+  const dModel = spec.dModel ?? 4 + Math.floor(rand() * 12);
+  const w = (rows, cols) => matrix(rand, rows, cols, 1 / Math.sqrt(rows));
+  const s = {
+    version: 1,
+    x: matrix(rand, n, dModel, spec.magnitude ?? 1),
+    heads, d_k: dk, d_v: dv,
+    w_q: w(dModel, heads * dk), w_k: w(dModel, heads * dk), w_v: w(dModel, heads * dv), w_o: w(heads * dv, dModel),
+    b_q: matrix(rand, 1, heads * dk, 0.1)[0],
+    scale: spec.scale ?? 'inv_sqrt_dk',
+    mask: typeof spec.mask === 'function' ? spec.mask(rand, n, m) : spec.mask ?? 'none',
+  };
+  if (m !== n) s.context = { x: matrix(rand, m, dModel, spec.magnitude ?? 1) };
+  if (spec.positional) s.positional = spec.positional;
+  return s;
+}
+
+// An allow matrix with about `density` of its entries set, and every `emptyEvery`-th row all zero.
+const allowMask = (density, emptyEvery) => (rand, n, m) =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: m }, () => (i % emptyEvery === 1 ? 0 : rand() < density ? 1 : 0)));
+const keyValid = (rand, m) => Array.from({ length: m }, () => (rand() < 0.7 ? 1 : 0));
+
+const cases = [
+  { name: 'N=1 single token', n: 1, heads: 1, dk: 3 },
+  { name: 'N=1 query, M=33 keys, bottom-right causal', n: 1, m: 33, heads: 2, dk: 5, mask: { causal: 'bottom_right' } },
+  { name: 'N=7 causal, d_v ≠ d_k', n: 7, heads: 2, dk: 5, dv: 3, mask: 'causal' },
+  { name: 'N=7, M=12 cross, bottom-right causal', n: 7, m: 12, heads: 3, dk: 4, mask: { causal: 'bottom_right' } },
+  { name: 'N=33, M=20 cross, bottom-right causal (empty rows)', n: 33, m: 20, heads: 4, dk: 9, mask: { causal: 'bottom_right' } },
+  { name: 'N=33, 8 heads, d_k=3, window 4', n: 33, heads: 8, dk: 3, mask: { window: 4 } },
+  { name: 'N=33, M=47 cross, unscaled, large magnitudes', n: 33, m: 47, heads: 1, dk: 31, dModel: 12, scale: 'none', magnitude: 6 },
+  { name: 'N=7, M=9, numeric scale 25', n: 7, m: 9, heads: 2, dk: 8, scale: 25 },
+  { name: 'N=33, unscaled, inputs up to ±40 (one-hot rows)', n: 33, heads: 2, dk: 16, dModel: 8, scale: 'none', magnitude: 40 },
+  { name: 'N=33, top-left causal cross M=40 + allow matrix', n: 33, m: 40, heads: 3, dk: 7, mask: (r, n, m) => ({ causal: 'top_left', allow: allowMask(0.6, 5)(r, n, m) }) },
+  { name: 'N=130, M=77 cross, allow matrix with empty rows, d_k=64', n: 130, m: 77, heads: 2, dk: 64, mask: allowMask(0.3, 9) },
+  { name: 'N=130, window 9 + key_valid, 5 heads, d_v=70', n: 130, heads: 5, dk: 17, dv: 70, mask: (r, n, m) => ({ causal: 'top_left', window: 9, key_valid: keyValid(r, m) }) },
+  { name: 'N=130, M=65 cross, key_valid only, RoPE', n: 130, m: 65, heads: 2, dk: 12, mask: (r, n, m) => ({ key_valid: keyValid(r, m) }), positional: 'rope' },
+  { name: 'N=33, every key padded (all rows empty)', n: 33, heads: 2, dk: 6, mask: (r, n, m) => ({ key_valid: Array(m).fill(0) }) },
+  { name: 'N=1000 causal, d_k=64', n: 1000, heads: 1, dk: 64, dModel: 64, mask: 'causal' },
+  { name: 'N=1000, M=600 cross, bottom-right window 50, 2 heads', n: 1000, m: 600, heads: 2, dk: 24, mask: { causal: 'bottom_right', window: 50 } },
+];
+
+// [SECTION] In the page
+
+// Loads the scenario, takes the reference trace, switches to webgpu, waits for the GPU, and compares every
+// matrix in the page (a trace at N = 1000 is tens of MB of JSON: only the errors come back).
+async function parity(page, s, outputKernel) {
+  return page.evaluate(async ({ s, outputKernel }) => {
+    const p = window.playground;
+    const loaded = p.loadScenario(s);
+    if (!loaded.ok) return { error: loaded.error };
+    p.setWebGPUOutputKernel(outputKernel);
+    p.setBackend('reference');
+    const ref = p.getTrace();
+    const t0 = performance.now();
+    const set = p.setBackend('webgpu');
+    if (!set.ok) return { error: set.error };
+    const setMs = performance.now() - t0;
+    const pendingAtOnce = p.computeInfo().pending;
+    let frames = 0;
+    let counting = true;
+    const count = () => { if (counting) { frames++; requestAnimationFrame(count); } };
+    requestAnimationFrame(count);
+    await p.whenIdle();
+    counting = false;
+    const info = p.computeInfo();
+    const gpu = p.getTrace();
+    const rel = (a, r) => {
+      const fa = a.flat(), fr = r.flat();
+      if (fa.length !== fr.length) return Infinity;
+      let diff = 0, scale = 0;
+      for (let i = 0; i < fr.length; i++) {
+        const d = Math.abs(fa[i] - fr[i]);
+        diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
+        scale = Math.max(scale, Math.abs(fr[i]));
+      }
+      return scale > 0 ? diff / scale : diff;
+    };
+    const errors = { output: rel(gpu.output, ref.output), concat: rel(gpu.concat, ref.concat) };
+    for (const key of ['q', 'k', 'v', 'scores', 'scaled', 'weights', 'output']) {
+      errors[`heads.${key}`] = Math.max(...ref.heads.map((h, i) => (gpu.heads[i] ? rel(gpu.heads[i][key], h[key]) : Infinity)));
+    }
+    // empty rows: zero weights and a zero output row, exactly, never NaN
+    let emptyRowsZero = true;
+    for (const i of gpu.empty_rows) {
+      for (const h of gpu.heads) {
+        if (h.weights[i].some((v) => v !== 0) || h.output[i].some((v) => v !== 0)) emptyRowsZero = false;
+      }
+    }
+    return {
+      backend: gpu.backend, heads: gpu.heads.length, diagnostics: gpu.diagnostics.heads.length,
+      emptyRows: gpu.empty_rows, refEmptyRows: ref.empty_rows, emptyRowsZero, errors, info, pendingAtOnce, setMs, frames,
+    };
+  }, { s, outputKernel });
+}
+
+// Compiles WGSL in the page, as the module does (automatic layout, an error scope around it): the
+// compiler's messages as "line:col message", plus the pipeline's validation error.
+async function compileWgsl(page, code, constants = {}) {
+  return page.evaluate(async ({ code, constants }) => {
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter.requestDevice();
+    device.pushErrorScope('validation');
+    const module = device.createShaderModule({ code });
+    const info = await module.getCompilationInfo();
+    device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main', constants } });
+    const error = await device.popErrorScope();
+    device.destroy();
+    return {
+      messages: info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`),
+      pipelineError: error ? error.message : '',
+    };
+  }, { code, constants });
+}
+
+// [SECTION] Tests
+
+test('shim: adapts Emscripten 3.1.6 calls to today\'s WebGPU (stand-ins, node)', () => {
+  const calls = [];
+  class GPUComputePassEncoder { dispatchWorkgroups(x, y, z) { calls.push(['dispatchWorkgroups', x, y, z]); } }
+  class GPUDevice { createComputePipeline(desc) { calls.push(['createComputePipeline', desc.layout]); return desc; } }
+  const sandbox = { GPUComputePassEncoder, GPUDevice, setTimeout, Promise, Object };
+  sandbox.globalThis = sandbox;
+  vm.runInNewContext(shimSource, sandbox);
+  new GPUComputePassEncoder().dispatch(3, 2, 1);
+  new GPUDevice().createComputePipeline({ compute: {} });
+  new GPUDevice().createComputePipeline({ layout: 'explicit-layout', compute: {} });
+  assert.deepEqual(calls, [['dispatchWorkgroups', 3, 2, 1], ['createComputePipeline', 'auto'], ['createComputePipeline', 'explicit-layout']]);
+  assert.equal(vm.runInNewContext('apInstallWebGPUShim(globalThis).length', sandbox), 0, 'installing twice patches nothing');
+});
+
+test('shim: says why there is no device (stand-ins, node)', async () => {
+  const sandbox = { setTimeout, Promise, Object };
+  sandbox.globalThis = sandbox;
+  vm.runInNewContext(shimSource, sandbox);
+  const none = await vm.runInNewContext('apRequestWebGPUDevice(null, 100)', sandbox);
+  assert.equal(none.device, null);
+  assert.match(none.note, /no WebGPU \(navigator.gpu is missing\)/);
+  sandbox.nav = { gpu: { requestAdapter: () => Promise.resolve(null) } };
+  const noAdapter = await vm.runInNewContext('apRequestWebGPUDevice(nav, 100)', sandbox);
+  assert.match(noAdapter.note, /no WebGPU adapter/);
+  sandbox.nav = { gpu: { requestAdapter: () => new Promise(() => {}) } };
+  const hung = await vm.runInNewContext('apRequestWebGPUDevice(nav, 50)', sandbox);
+  assert.match(hung.note, /within 0.05 s/);
+});
+
+test('webgpu in headless Chromium (SwiftShader)', async (t) => {
+  const app = await openPlayground();
+  const { page } = app;
+  try {
+    await page.evaluate(() => window.playground.whenIdle());
+
+    await t.test('every shaders/*.wgsl compiles on its own', async () => {
+      const files = fs.readdirSync(shaderDir).filter((f) => f.endsWith('.wgsl')).sort();
+      assert.deepEqual(files, ['flash_attention.wgsl', 'scores.wgsl', 'softmax.wgsl', 'weighted_sum.wgsl']);
+      for (const file of files) {
+        const { messages, pipelineError } = await compileWgsl(page, fs.readFileSync(path.join(shaderDir, file), 'utf8'));
+        assert.deepEqual(messages, [], `${file}:\n${messages.join('\n')}`);
+        assert.equal(pipelineError, '', `${file}: ${pipelineError}`);
+      }
+    });
+
+    await t.test('every shader declares the Params struct gpu::Params mirrors (48 bytes)', () => {
+      const uniforms = fs.readFileSync(path.join(root, 'src/gpu/uniforms.hpp'), 'utf8');
+      assert.match(uniforms, /static_assert\(sizeof\(Params\) == 48/);
+      for (const file of fs.readdirSync(shaderDir).filter((f) => f.endsWith('.wgsl'))) {
+        const body = /struct Params \{([^}]*)\}/.exec(fs.readFileSync(path.join(shaderDir, file), 'utf8'));
+        assert.ok(body, `${file} declares struct Params`);
+        const members = body[1].split('\n').map((l) => l.replace(/\/\/.*/, '').trim()).filter(Boolean);
+        assert.equal(members.length, 12, `${file}: 12 four-byte members`);
+        assert.ok(members.every((m) => /: (u32|i32|f32),$/.test(m)), `${file}: ${members.join(' ')}`);
+      }
+    });
+
+    await t.test('a shader compile error reaches the test with the WGSL message', async () => {
+      const broken = fs.readFileSync(path.join(shaderDir, 'softmax.wgsl'), 'utf8').replace('row_max = partial[0];', 'row_max = partial[0] + undefined_name;');
+      const { messages, pipelineError } = await compileWgsl(page, broken);
+      assert.equal(messages.length, 1, messages.join('\n'));
+      assert.match(messages[0], /^\d+:\d+ .*undefined_name/);
+      assert.match(pipelineError, /undefined_name/, 'the error scope the module uses carries the message too');
+    });
+
+    await t.test('the shim is installed in the page', async () => {
+      const patched = await page.evaluate(() => ({
+        dispatch: typeof GPUComputePassEncoder.prototype.dispatch,
+        shim: !!GPUDevice.prototype.createComputePipeline.apShim,
+      }));
+      assert.deepEqual(patched, { dispatch: 'function', shim: true });
+    });
+
+    await t.test('webgpu is offered, ready, and names its adapter', async () => {
+      assert.ok((await page.evaluate(() => window.playground.backends())).includes('webgpu'));
+      const status = await page.evaluate(() => window.playground.webgpuStatus());
+      assert.equal(status.state, 'ready', status.message);
+      assert.match(status.adapter, /swiftshader/i);
+    });
+
+    // The Positions view draws no N × M matrix: at N = 1000 the heatmap views take seconds a frame to
+    // draw (SwiftShader renders the page's WebGL on the CPU too), which would only slow this test down.
+    await click(page, 'view.positional');
+    await settle(page);
+
+    const measured = {};
+    for (const [index, spec] of cases.entries()) {
+      for (const kernel of ['weighted_sum', 'flash']) {
+        await t.test(`parity (${kernel}): ${spec.name}`, async () => {
+          const r = await parity(page, scenario(spec, 1000 + index), kernel);
+          assert.equal(r.error, undefined, r.error);
+          assert.equal(r.backend, 'webgpu', JSON.stringify(r.info));
+          assert.equal(r.info.pending, false);
+          assert.ok(r.pendingAtOnce, 'setBackend returned before the GPU answered');
+          assert.ok(r.frames >= 2, `the page drew only ${r.frames} frames while the GPU computed`);
+          assert.match(r.info.note, new RegExp(`outputs by ${kernel === 'flash' ? 'flash_attention' : 'weighted_sum'}\\.wgsl`));
+          assert.equal(r.heads, spec.heads);
+          assert.equal(r.diagnostics, spec.heads);
+          assert.deepEqual(r.emptyRows, r.refEmptyRows);
+          assert.ok(r.emptyRowsZero, 'empty rows give zero weights and zero outputs');
+          for (const [name, err] of Object.entries(r.errors)) {
+            assert.ok(err <= TOLERANCE, `${name}: normwise relative error ${err.toExponential(2)} > ${TOLERANCE}`);
+            measured[name] = Math.max(measured[name] ?? 0, err);
+          }
+          t.diagnostic(`${spec.name} [${kernel}]: GPU ${r.info.milliseconds.toFixed(1)} ms, ${r.frames} frames drawn meanwhile, ` +
+            `setBackend returned in ${r.setMs.toFixed(1)} ms; largest error ${Math.max(...Object.values(r.errors)).toExponential(2)}`);
+        });
+      }
+    }
+    t.diagnostic(`largest normwise relative errors: ${JSON.stringify(Object.fromEntries(Object.entries(measured).map(([k, v]) => [k, v.toExponential(2)])))}`);
+
+    await t.test('automatic output kernel: fused from 512 keys on', async () => {
+      await page.evaluate(() => window.playground.setWebGPUOutputKernel('auto'));
+      const small = await parity(page, scenario({ n: 33, heads: 2, dk: 8 }, 7), 'auto');
+      assert.match(small.info.note, /weighted_sum\.wgsl/);
+      const long = await parity(page, scenario({ n: 600, heads: 1, dk: 16, mask: 'causal' }, 8), 'auto');
+      assert.match(long.info.note, /flash_attention\.wgsl/);
+      assert.ok(Math.max(...Object.values(long.errors)) <= TOLERANCE);
+    });
+
+    await t.test('device loss falls back to the CPU and says so', async () => {
+      await screenshot(page, 'webgpu-backend');
+      const r = await page.evaluate(async () => {
+        const p = window.playground;
+        p.setBackend('webgpu');
+        await p.whenIdle();
+        Module.preinitializedWebGPUDevice.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const x = p.getScenario().x;
+        x[0][0] += 1;
+        p.loadScenario({ ...p.getScenario(), x });
+        await p.whenIdle();
+        return { status: p.webgpuStatus(), info: p.computeInfo(), trace: p.getTrace().backend, backends: p.backends() };
+      });
+      assert.equal(r.status.state, 'lost');
+      assert.match(r.info.note, /^webgpu: device lost.*computed on the CPU/);
+      assert.equal(r.trace, 'reference');
+      assert.ok(!r.backends.includes('webgpu'));
+      await screenshot(page, 'webgpu-device-lost');
+    });
+
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('without WebGPU the page falls back to the CPU and says so', async () => {
+  const app = await openPlayground({ webgpu: false });
+  try {
+    const { page } = app;
+    const r = await page.evaluate(async () => {
+      const p = window.playground;
+      await p.whenIdle();
+      return { backends: p.backends(), status: p.webgpuStatus(), set: p.setBackend('webgpu'), trace: p.getTrace() };
+    });
+    assert.ok(!r.backends.includes('webgpu'));
+    assert.equal(r.status.available, false);
+    assert.match(r.status.message, /^webgpu: (no WebGPU adapter|this browser has no WebGPU)/);
+    assert.equal(r.set.ok, false);
+    assert.match(r.set.error, /webgpu: /, 'refusing webgpu says why');
+    assert.equal(r.trace.backend, 'reference');
+    assert.ok(r.trace.output.length > 0);
+    assert.deepEqual(app.consoleErrors, []);
+  } finally {
+    await app.close();
+  }
+});
