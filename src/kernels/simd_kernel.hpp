@@ -1,5 +1,5 @@
-// `simd`: the reference's three passes, vectorized (kernels/simd.hpp: AVX2+FMA natively, SIMD128 in
-// WebAssembly) and blocked by query rows: for a block of rows, scores against every key the mask leaves
+// `simd`: the reference's three passes, vectorized (kernels/simd.hpp: AVX-512 or AVX2+FMA natively,
+// SIMD128 in WebAssembly) and blocked by query rows: for a block of rows, scores against every key the mask leaves
 // open (packed sgemm), an exact softmax per row (max, then e^(x − max) and its sum), then
 // e · v (packed sgemm) divided by the row sums.
 // Differs from the reference: float throughout, sums in SIMD-lane order, a polynomial exp within 2 ulp,

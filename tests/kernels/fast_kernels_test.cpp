@@ -73,7 +73,7 @@ TEST_CASE("fast kernels: every mask kind on sizes that cross the query and key b
   std::mt19937 rng(4242);
   struct Size { int n, m, d_k, d_v; };
   // 97 and 193 queries cross the 96-row blocks; 257, 300, 513 and 600 keys cross the 256-key blocks;
-  // d_k/d_v of 1, 7, 17, 33 cross the 4-row and 8/16-column register tiles
+  // d_k/d_v of 3, 7, 17, 33 cross the 4/8-row and 8/16/32-column register tiles
   const Size sizes[] = {{1, 5, 3, 2}, {7, 7, 17, 7}, {97, 97, 33, 17}, {193, 300, 7, 33}, {300, 257, 17, 7},
                         {600, 513, 9, 11}, {513, 600, 5, 3}};
   double worst = 0;
