@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz: scenario, paste, npy) with clang in build/fuzz and fuzzes each
+# Builds the libFuzzer targets (tests/fuzz: scenario, paste, npy, share_link) with clang in build/fuzz and fuzzes each
 # for FUZZ_SECONDS (default 60), starting from the checked-in seed corpus tests/fuzz/corpus/<target>/.
-#   scripts/fuzz.sh                 all three targets, 60 s each
+#   scripts/fuzz.sh                 all four targets, 60 s each
 #   FUZZ_SECONDS=300 scripts/fuzz.sh paste npy
 # Everything the instrumented libraries compile is built with -fsanitize=fuzzer-no-link,address,undefined;
 # the targets link libFuzzer. New interesting inputs go to build/fuzz/corpus/<target>/ (not checked in);
@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario paste npy)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario paste npy share_link)
 build="$root/build/fuzz"
 
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
