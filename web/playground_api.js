@@ -23,14 +23,13 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     }
   };
   const callJson = (name, ...args) => JSON.parse(call(name, ...args));
-
-  // Share links carry the scenario as base64url of its UTF-8 JSON in the fragment (never sent to a server).
-  const toBase64Url = (text) => {
-    const bytes = new TextEncoder().encode(text);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const withHeapString = (text, use) => {
+    const size = lengthBytesUTF8(text) + 1;
+    const pointer = _malloc(size);
+    stringToUTF8(text, pointer, size);
+    try { return use(pointer); } finally { _free(pointer); }
   };
+
   // Resolves on the first animation frame at which check() is true (checked once a frame, never spinning).
   const untilFrame = (check) => new Promise((resolve, reject) => {
     const tick = () => {
@@ -41,10 +40,6 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     };
     tick();
   });
-  const fromBase64Url = (text) => {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-  };
 
   window.playground = {
     ready,
@@ -81,11 +76,66 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
         return r.rows;
       });
     },
+    // The scenario on screen as a link: '#z=' + base64url of its deflated JSON (src/io/share_link.hpp).
     shareLink() {
-      const base = location.href.split('#')[0];
-      return base + '#s=' + toBase64Url(call('ap_get_scenario'));
+      return location.href.split('#')[0] + '#' + call('ap_share_fragment');
     },
+    // The last file the page offered as a download ({name, mime, size}), for scripts that cannot see downloads.
+    lastDownload: () => lastDownload,
   };
+
+  // [SECTION] What the module asks of the page (src/app/platform_requests_web.cpp) and what the page hands it.
+  let lastDownload = null;
+  Module.saveFile = (name, mime, bytes) => {
+    const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    lastDownload = { name, mime, size: bytes.length };
+  };
+  Module.copyText = (text) => {
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
+  };
+  const giveFile = (file) => file.arrayBuffer().then((buffer) => {
+    const bytes = new Uint8Array(buffer);
+    const dataPointer = _malloc(Math.max(1, bytes.length));
+    HEAPU8.set(bytes, dataPointer);
+    try {
+      withHeapString(file.name, (namePointer) =>
+        Module.ccall('ap_file_arrived', null, ['number', 'number', 'number'], [namePointer, dataPointer, bytes.length]));
+    } finally {
+      _free(dataPointer);
+    }
+  });
+  const picker = document.createElement('input');
+  picker.type = 'file';
+  picker.accept = '.json,.npy,application/json';
+  picker.style.display = 'none';
+  picker.addEventListener('change', () => {
+    if (picker.files.length) giveFile(picker.files[0]);
+    picker.value = '';
+  });
+  Module.pickFile = () => {
+    if (!picker.isConnected) document.body.appendChild(picker);
+    picker.click();
+  };
+  // Drop a .json (a scenario) or a .npy (a matrix) anywhere on the page.
+  window.addEventListener('dragover', (e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    for (const file of e.dataTransfer.files) giveFile(file);
+  });
+  // Ctrl+V anywhere: the text goes into the grid cell last clicked (ui/imports.cpp).
+  document.addEventListener('paste', (e) => {
+    const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+    if (!text) return;
+    e.preventDefault();
+    withHeapString(text, (pointer) => Module.ccall('ap_paste_text', null, ['number'], [pointer]));
+  });
 
   // Autosave: the scenario on screen goes to localStorage after every change; a reload restores it
   // (a share link in the URL wins over the saved state).
@@ -101,13 +151,11 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
   Module.onFirstFrame = () => {
     const status = document.getElementById('status');
     if (status) status.remove();
-    const match = /#s=([A-Za-z0-9_-]+)/.exec(location.hash);
+    const match = /^#([sz]=[A-Za-z0-9_-]*)/.exec(location.hash);
     let saved = null;
     try { saved = localStorage.getItem(storageKey); } catch (e) { /* storage disabled */ }
     if (match) {
-      let result;
-      try { result = window.playground.loadScenario(fromBase64Url(match[1])); }
-      catch (e) { result = { ok: false, error: 'share link: ' + e.message }; }
+      const result = callJson('ap_load_share_fragment', match[1]);
       if (!result.ok) console.warn('share link not loaded: ' + result.error);
     } else if (saved) {
       const result = window.playground.loadScenario(saved);

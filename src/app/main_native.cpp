@@ -9,6 +9,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include "app/platform_requests.hpp"
 #include "app/screenshot.hpp"
 #include "app/shell.hpp"
 
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   glfwGetWindowContentScale(window, &scale_x, &scale_y);
   {
     ap::app::Shell shell(window, {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "#version 130", scale_x});
+    ap::app::install_platform_requests(window);
     if (!options.scenario.empty()) {
       std::ifstream file(options.scenario);
       std::stringstream text;
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
     int frame = 0;
     while (!glfwWindowShouldClose(window)) {
       shell.frame();
+      ap::app::fulfil_platform_requests(window);
       if (options.frames > 0 && ++frame >= options.frames) break;
     }
     for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.scaling", "view.geometry", "view.mask",

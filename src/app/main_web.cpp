@@ -8,10 +8,13 @@
 #include <emscripten/html5.h>
 #include <nlohmann/json.hpp>
 
+#include "app/platform_requests.hpp"
 #include "app/shell.hpp"
 #include "gpu/attention_backend.hpp"
 #include "io/scenario_json.hpp"
+#include "io/share_link.hpp"
 #include "io/trace_json.hpp"
+#include "ui/exchange.hpp"
 #include "ui/widget_rects.hpp"
 
 namespace {
@@ -40,6 +43,7 @@ void frame() {
     g_first_frame_reported = true;
     EM_ASM({ if (Module.onFirstFrame) Module.onFirstFrame(); });
   }
+  ap::app::fulfil_platform_requests(g_window);
   EM_ASM({ if (Module.afterFrame) Module.afterFrame(); });
 }
 
@@ -170,6 +174,36 @@ EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_poll() {
   return keep(out, nlohmann::json{{"rows", list}, {"error", error}}.dump());
 }
 
+// [SECTION] Files, pasted text and share links (ui/exchange.hpp; web/playground_api.js)
+
+// A file the user picked or dropped on the page: applied at the next frame (JSON or .npy).
+EMSCRIPTEN_KEEPALIVE void ap_file_arrived(const char* name, const char* bytes, int size) {
+  ap::ui::exchange().files.push_back({name, std::string(bytes, static_cast<std::size_t>(size))});
+}
+
+// Text from the page's paste event: goes into the grid cell last clicked, at the next frame.
+EMSCRIPTEN_KEEPALIVE void ap_paste_text(const char* text) { ap::ui::exchange().pastes.emplace_back(text); }
+
+// "z=<base64url of the deflated scenario JSON>": what follows '#' in a share link.
+EMSCRIPTEN_KEEPALIVE const char* ap_share_fragment() {
+  static std::string out;
+  return keep(out, ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())));
+}
+
+// Loads the scenario of a share link's fragment ("z=..." or the older "s=..."): {"ok"} or {"ok": false, "error"}.
+EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment) {
+  static std::string out;
+  std::optional<ap::core::Error> error;
+  try {
+    error = g_shell->state().load_json(ap::io::scenario_json_from_fragment(fragment));
+  } catch (const ap::core::InputError& e) {
+    error = e.error;
+    g_shell->state().report(e.error);  // shown in the status line: the link, not the scenario, is broken
+  }
+  if (!error) return keep(out, R"({"ok":true})");
+  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+}
+
 EMSCRIPTEN_KEEPALIVE const char* ap_last_error() {
   static std::string out;
   const auto& e = g_shell->state().last_error();
@@ -187,6 +221,7 @@ int main() {
   const float scale = fit_canvas();
   static ap::app::Shell shell(g_window, {"/fonts/DejaVuSans.ttf", "#version 300 es", scale});
   g_shell = &shell;
+  ap::app::install_platform_requests(g_window);
   emscripten_set_main_loop(frame, 0, true);  // never returns
   return 0;
 }

@@ -9,7 +9,9 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include "app/screenshot.hpp"
 #include "core/presets.hpp"
+#include "ui/exchange.hpp"
 #include "ui/playground.hpp"
 
 namespace ap::app {
@@ -80,6 +82,23 @@ void Shell::render() {
   glClearColor(0.10f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  take_capture();
+}
+
+void Shell::take_capture() {
+  ui::Exchange& ex = ui::exchange();
+  if (!ex.capture || --ex.capture->frames_to_wait > 0) return;
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;  // window → framebuffer pixels (desktop HiDPI)
+  const ui::Rect& r = ex.capture->rect;
+  std::string png = framebuffer_png(static_cast<int>(r.x * scale.x), static_cast<int>(r.y * scale.y),
+                                    static_cast<int>(r.w * scale.x), static_cast<int>(r.h * scale.y));
+  if (png.empty()) {
+    ex.notice = "nothing to save: " + ex.capture->name + " is outside the window";
+    ex.notice_is_error = true;
+  } else {
+    ex.saves.push_back({ex.capture->name, "image/png", std::move(png)});
+  }
+  ex.capture.reset();
 }
 
 }  // namespace ap::app

@@ -35,6 +35,7 @@ class Shell {
 
  private:
   void load_fonts();
+  void take_capture();  // a requested PNG of part of the frame just drawn (ui/exchange.hpp)
 
   GLFWwindow* window_;
   ShellConfig config_;

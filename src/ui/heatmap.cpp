@@ -3,10 +3,13 @@
 #include "ui/heatmap.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <imgui.h>
 
+#include "io/export.hpp"
+#include "ui/file_bar.hpp"
 #include "ui/format.hpp"
 #include "ui/widget_rects.hpp"
 
@@ -54,11 +57,38 @@ void draw_legend(ImDrawList* dl, ImVec2 at, float height, float width, ColorMap 
   dl->AddText(ImVec2(at.x + width + 4, at.y + height - ImGui::GetFontSize()), text, format_cell(lo).c_str());
 }
 
+// "name" for files: the title up to its shape, letters and digits only.
+std::string file_stem(const HeatmapSpec& spec) {
+  std::string stem;
+  const std::string& source = spec.title.empty() ? std::string(spec.id) : spec.title;
+  for (char c : source.substr(0, source.find("  ("))) {
+    if (std::isalnum(static_cast<unsigned char>(c))) stem += c;
+    else if (!stem.empty() && stem.back() != '-') stem += '-';
+  }
+  while (!stem.empty() && stem.back() == '-') stem.pop_back();
+  return stem.empty() ? "matrix" : stem;
+}
+
+// Right-click on the map: its picture, or its numbers.
+void draw_export_menu(const HeatmapSpec& spec, ImVec2 min, ImVec2 max) {
+  if (!ImGui::BeginPopupContextItem()) return;
+  const std::string stem = file_stem(spec);
+  // One context menu is open at a time, so its items have fixed widget ids.
+  if (ImGui::Selectable("Save PNG")) request_capture(Rect{min.x, min.y, max.x - min.x, max.y - min.y}, stem + ".png");
+  widget_rects().record_last_item("heatmap.menu.png");
+  if (ImGui::Selectable("Save CSV")) request_save(stem + ".csv", "text/csv", io::matrix_to_csv(*spec.values));
+  widget_rects().record_last_item("heatmap.menu.csv");
+  if (ImGui::Selectable("Copy CSV")) request_copy(io::matrix_to_csv(*spec.values), stem + " as CSV");
+  widget_rects().record_last_item("heatmap.menu.copy");
+  ImGui::EndPopup();
+}
+
 }  // namespace
 
 HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
   HeatmapHover hover;
   const core::Matrix& m = *spec.values;
+  const ImVec2 top = ImGui::GetCursorScreenPos();  // with the title: the picture "Save PNG" takes
   const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols());
   if (!spec.title.empty()) ImGui::TextUnformatted(spec.title.c_str());
   if (rows == 0 || cols == 0) {
@@ -80,16 +110,24 @@ HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
   ImGui::InvisibleButton(spec.id, size);
   if (!spec.register_id.empty()) widget_rects().record_last_item(spec.register_id);
   const bool hovered = ImGui::IsItemHovered();
+  draw_export_menu(spec, top, ImVec2(origin.x + size.x, origin.y + size.y));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 grid(origin.x + row_label_w, origin.y + header_h);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
 
-  for (int j = 0; j < cols && spec.axis_labels; ++j) {  // column labels (keys)
-    const std::string l = clipped(label_at(spec.col_labels, j), cell - 2);
+  // Labels on every `stride`-th cell when the cells are smaller than the labels, so labels never overlap
+  // and are never cut short (a clipped "t10" would read as "t1").
+  float widest = 0;
+  for (int j = 0; j < cols && spec.axis_labels; ++j)
+    widest = std::max(widest, ImGui::CalcTextSize(label_at(spec.col_labels, j).c_str()).x);
+  const int col_stride = std::max(1, static_cast<int>(std::ceil((std::min(widest, 6 * font) + 4 * scale) / cell)));
+  const int row_stride = std::max(1, static_cast<int>(std::ceil((font + 2) / cell)));
+  for (int j = 0; j < cols && spec.axis_labels; j += col_stride) {  // column labels (keys)
+    const std::string l = clipped(label_at(spec.col_labels, j), cell * col_stride - 2);
     const float w = ImGui::CalcTextSize(l.c_str()).x;
     dl->AddText(ImVec2(grid.x + j * cell + (cell - w) / 2, origin.y), text, l.c_str());
   }
-  for (int i = 0; i < rows && spec.axis_labels; ++i) {  // row labels (queries)
+  for (int i = 0; i < rows && spec.axis_labels; i += row_stride) {  // row labels (queries)
     const std::string l = clipped(label_at(spec.row_labels, i), row_label_w - 6 * scale);
     const float w = ImGui::CalcTextSize(l.c_str()).x;
     dl->AddText(ImVec2(grid.x - w - 4 * scale, grid.y + i * cell + (cell - font) / 2), text, l.c_str());
@@ -111,9 +149,11 @@ HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
       const ImU32 bg = colormap_color(spec.map, t);
       dl->AddRectFilled(a, b, bg);
       if (show_values) {
+        // A value too wide for its cell (1.5e-07) is left to the tooltip rather than spilling over.
         const std::string s = format_cell(v);
         const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
-        dl->AddText(ImVec2(a.x + (cell - ts.x) / 2, a.y + (cell - ts.y) / 2), text_color_on(bg), s.c_str());
+        if (ts.x <= cell - 2 * scale)
+          dl->AddText(ImVec2(a.x + (cell - ts.x) / 2, a.y + (cell - ts.y) / 2), text_color_on(bg), s.c_str());
       }
     }
   }

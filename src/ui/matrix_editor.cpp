@@ -15,6 +15,11 @@ ImVec4 head_tint(int head) {
 
 namespace {
 
+std::optional<FocusedCell>& last_focused() {
+  static std::optional<FocusedCell> cell;
+  return cell;
+}
+
 std::optional<CellEdit> edit_cells(const std::string& name, const double* data, int rows, int cols,
                                    const std::vector<std::string>* row_labels, int column_block, int row_block,
                                    bool is_vector) {
@@ -45,6 +50,7 @@ std::optional<CellEdit> edit_cells(const std::string& name, const double* data, 
       const ImGuiID cell_id = ImGui::GetID("##cell");
       const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.6g");
       if (ImGui::IsItemActivated()) editing = 0;
+      if (ImGui::IsItemActive()) last_focused() = FocusedCell{name, i, j};
       if (changed) {
         edit = CellEdit{i, j, v, editing == cell_id};
         editing = cell_id;
@@ -63,6 +69,8 @@ std::optional<CellEdit> edit_cells(const std::string& name, const double* data, 
 }
 
 }  // namespace
+
+const std::optional<FocusedCell>& focused_cell() { return last_focused(); }
 
 std::optional<CellEdit> edit_grid(const GridSpec& spec) {
   const core::Matrix& m = *spec.values;

@@ -34,4 +34,11 @@ std::optional<int> choose(const char* id, const char* label, const std::vector<s
 
 ImVec4 head_tint(int head);
 
+// The grid cell the user last clicked into: where a paste goes (its top-left corner).
+struct FocusedCell {
+  std::string grid;  // "x", "w_q", "b_q", "context.x", ...
+  int row = 0, col = 0;
+};
+const std::optional<FocusedCell>& focused_cell();
+
 }  // namespace ap::ui

@@ -4,6 +4,9 @@
 #include <imgui.h>
 
 #include "ui/editor_panel.hpp"
+#include "ui/exchange.hpp"
+#include "ui/file_bar.hpp"
+#include "ui/imports.hpp"
 #include "ui/tour.hpp"
 #include "ui/widget_rects.hpp"
 
@@ -37,6 +40,13 @@ void draw_status(AppState& state) {
     widget_rects().record_last_item("status.error");
     ImGui::SameLine();
     if (ImGui::SmallButton("dismiss")) state.clear_error();
+  } else if (const Exchange& ex = exchange(); !ex.notice.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ex.notice_is_error ? ImVec4(1.0f, 0.45f, 0.35f, 1.0f) : ImVec4(0.55f, 0.85f, 0.55f, 1.0f));
+    ImGui::TextWrapped("%s", ex.notice.c_str());
+    ImGui::PopStyleColor();
+    widget_rects().record_last_item("status.notice");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("ok")) exchange().notice.clear();
   } else {
     const auto& s = state.scenario();
     ImGui::TextDisabled("N = %d, M = %d, d_model = %d, h = %d, d_k = %d, d_v = %d   backend %s: %.3f ms   undo: %zu",
@@ -49,6 +59,7 @@ void draw_status(AppState& state) {
 
 void draw_playground(AppState& state, ViewState& view) {
   widget_rects().begin_frame();
+  apply_arrivals(state, exchange(), view.npy_target);
   handle_shortcuts(state);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -62,6 +73,8 @@ void draw_playground(AppState& state, ViewState& view) {
   if (ImGui::Button("Guided tour")) start_tour(state, view);
   widget_rects().record_last_item("tour");
   ImGui::SameLine();
+  draw_file_bar(state, view);
+  ImGui::Separator();
   draw_editor_panel(state);
   ImGui::EndChild();
   ImGui::SameLine();

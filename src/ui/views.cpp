@@ -43,7 +43,10 @@ void draw_views(AppState& state, ViewState& view) {
     widget_rects().record_last_item(tab.id);
     if (std::string(tab.id) == "view.scores") widget_rects().record_last_item("view.weights");
     if (!open) continue;
+    view.current_tab = tab.id;
     ImGui::BeginChild(tab.id, ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    const ImVec2 area = ImGui::GetWindowPos();  // the whole view, for "PNG of this view"
+    widget_rects().record("view.area", area, ImVec2(area.x + ImGui::GetWindowWidth(), area.y + ImGui::GetWindowHeight()));
     tab.draw(state, view);
     ImGui::EndChild();
     ImGui::EndTabItem();

@@ -15,6 +15,9 @@ struct ViewState {
   int focused_stage = 6;  // pipeline stage shown large (index into the stage list)
   std::string select_tab;  // a view id ("view.mask") to bring to front on the next frame, or empty
   int tour_step = -1;      // the guided tour's step, -1 when it is closed
+  std::string current_tab = "view.scores";  // the view on screen (its PNG export is named after it)
+  std::string npy_target = "x";             // where an imported .npy goes unless its name says
+  float yaw = 0.6f, pitch = 0.45f;          // the geometry view's turn and tilt for d_k = 3 (radians)
 };
 
 void draw_views(AppState& state, ViewState& view);

@@ -19,7 +19,7 @@ export async function openPlayground({ webgpu = true, deviceScaleFactor = 1, wid
   if (webgpu) args.push('--enable-unsafe-webgpu');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args,
-    viewport: { width, height }, deviceScaleFactor,
+    viewport: { width, height }, deviceScaleFactor, acceptDownloads: true,
   });
   const page = context.pages()[0] || await context.newPage();
   const consoleErrors = [], failedRequests = [], requests = [];
@@ -31,7 +31,7 @@ export async function openPlayground({ webgpu = true, deviceScaleFactor = 1, wid
   await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   await page.evaluate(() => window.playground.ready);
   const close = async () => { await context.close(); server.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); };
-  return { page, origin, consoleErrors, failedRequests, requests, close };
+  return { page, context, origin, consoleErrors, failedRequests, requests, close };
 }
 
 // Waits two animation frames, so an input event has been handled and drawn.
@@ -80,4 +80,11 @@ export async function screenshot(page, name) {
 // Distinct colours in a screenshot of the page: a blank canvas has one or two, the playground hundreds.
 export async function screenshotColourCount(page) {
   return distinctColours(decodePng(await page.screenshot()));
+}
+
+// Runs `action` (a click) and returns the file the page downloads because of it: {name, bytes}.
+export async function download(page, action) {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), action()]);
+  const where = await file.path();
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(where) };
 }

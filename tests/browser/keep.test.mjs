@@ -17,7 +17,7 @@ test('share link round trip restores every number bit for bit', async () => {
     assert.deepEqual(await first.page.evaluate((s) => window.playground.loadScenario(s), awkward), { ok: true });
     scenario = await first.page.evaluate(() => window.playground.getScenario());
     link = await first.page.evaluate(() => window.playground.shareLink());
-    assert.match(link, /#s=[A-Za-z0-9_-]+$/);
+    assert.match(link, /#z=[A-Za-z0-9_-]+$/);
   } finally { await first.close(); }
   const second = await openPlayground({ webgpu: false, hash: link.slice(link.indexOf('#')) });
   try {
@@ -26,6 +26,17 @@ test('share link round trip restores every number bit for bit', async () => {
     assert.ok(Object.is(restored.x[1][1], -0) || restored.x[1][1] === 0);
     assert.equal(restored.x[2][1], 5e-324);
   } finally { await second.close(); }
+});
+
+test('links of the first version (#s=, plain base64url JSON) still open', async () => {
+  const json = JSON.stringify({ version: 1, x: [[0.1, 0.2], [0.3, 1e-300]], tokens: ['one', 'two'] });
+  const legacy = '#s=' + Buffer.from(json).toString('base64url');
+  const app = await openPlayground({ webgpu: false, hash: legacy });
+  try {
+    const s = await app.page.evaluate(() => window.playground.getScenario());
+    assert.deepEqual(s.x, [[0.1, 0.2], [0.3, 1e-300]]);
+    assert.deepEqual(s.tokens, ['one', 'two']);
+  } finally { await app.close(); }
 });
 
 test('a reload restores the autosaved scenario; undo and redo walk ten edits', async () => {

@@ -209,3 +209,50 @@ test('the guided tour walks the presets and views', async () => {
     assert.equal(await page.evaluate(() => window.playground.widgetRect('tour.next')), null, 'the tour window is closed');
   } finally { await app.close(); }
 });
+
+test('geometry: d_k = 3 turns in 3-D without editing; dragging a tip moves the vector in one undo step', async () => {
+  const app = await openPlayground({ webgpu: false });
+  const { page } = app;
+  try {
+    const scenario = { version: 1, tokens: ['a', 'b', 'c'], x: [[1, 0.2, 0.1], [0, 1, 0.3], [0.2, 0.1, 1]], heads: 1,
+      w_k: [[0.5, 0, 0], [0, 1, 0.5], [0.2, 0, 1]] };
+    assert.deepEqual(await page.evaluate((s) => window.playground.loadScenario(s), scenario), { ok: true });
+    await click(page, 'view.geometry');
+    await settle(page);
+    const plane = await rect(page, 'view.geometry.plane');
+    const clip = { x: plane.x, y: plane.y, width: plane.w, height: plane.h };
+    const before = await page.screenshot({ clip });
+    const loaded = await page.evaluate(() => window.playground.getScenario());
+    const depth = await page.evaluate(() => window.playground.undoDepth());
+
+    // Turn: drag the empty corner of the view.
+    await page.mouse.move(plane.x + 6, plane.y + 6);
+    await settle(page);
+    await page.mouse.down();
+    await settle(page);
+    for (let i = 1; i <= 6; i++) { await page.mouse.move(plane.x + 6 + 12 * i, plane.y + 6 + 4 * i); await settle(page); }
+    await page.mouse.up();
+    await settle(page);
+    const turned = await page.screenshot({ clip });
+    assert.notDeepEqual(turned, before, 'the view turned');
+    assert.deepEqual(await page.evaluate(() => window.playground.getScenario()), loaded, 'turning edits nothing');
+    assert.equal(await page.evaluate(() => window.playground.undoDepth()), depth);
+    await screenshot(page, 'geometry-3d-turned');
+
+    // Drag q:a's tip in several mouse moves: x changes, one undo step for the whole drag.
+    const tip = await rect(page, 'view.geometry.q[0]');
+    await page.mouse.move(tip.x + tip.w / 2, tip.y + tip.h / 2);
+    await settle(page);
+    await page.mouse.down();
+    await settle(page);
+    for (let i = 1; i <= 5; i++) { await page.mouse.move(tip.x + tip.w / 2 - 8 * i, tip.y + tip.h / 2 + 5 * i); await settle(page); }
+    await page.mouse.up();
+    await settle(page);
+    const { scenario: dragged } = await checkTrace(page, 'after the drag');
+    assert.notDeepEqual(dragged.x[0], loaded.x[0], 'x[0] moved');
+    assert.deepEqual(dragged.x.slice(1), loaded.x.slice(1), 'only the dragged token changed');
+    assert.equal(await page.evaluate(() => window.playground.undoDepth()), depth + 1, 'one undo step per drag');
+    assert.ok(await page.evaluate(() => window.playground.undo()));
+    assert.deepEqual((await page.evaluate(() => window.playground.getScenario())).x, loaded.x, 'undo restores the drag start');
+  } finally { await app.close(); }
+});

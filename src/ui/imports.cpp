@@ -1,0 +1,107 @@
+// Arrivals → proposals. Parsing is io's; placing a block is core::with_block; this file only routes.
+#include "ui/imports.hpp"
+
+#include <functional>
+
+#include <imgui.h>
+
+#include "core/block_edit.hpp"
+#include "io/npy.hpp"
+#include "io/paste_parser.hpp"
+#include "ui/matrix_editor.hpp"
+
+namespace ap::ui {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string shape_text(const core::Matrix& m) { return std::to_string(m.rows()) + " × " + std::to_string(m.cols()); }
+
+void notify(Exchange& ex, std::string text, bool error) {
+  ex.notice = std::move(text);
+  ex.notice_is_error = error;
+}
+
+// Proposes `next`; on refusal the status line shows why, prefixed with where the numbers came from.
+void propose_or_report(AppState& state, Exchange& ex, const std::function<core::Scenario()>& build,
+                       const std::string& source, const std::string& success) {
+  try {
+    if (const auto error = state.propose(build())) {
+      state.report({source, error->what()});
+      notify(ex, "", false);
+      return;
+    }
+  } catch (const core::InputError& e) {
+    state.report({source, e.error.what()});
+    notify(ex, "", false);
+    return;
+  }
+  notify(ex, success, false);
+}
+
+void apply_file(AppState& state, Exchange& ex, const ArrivedFile& file, const std::string& npy_target) {
+  const std::string name = base_name(file.name);
+  if (ends_with(name, ".npy")) {
+    std::string target = npy_target;
+    const std::string stem = name.substr(0, name.size() - 4);
+    for (const auto t : core::block_targets())
+      if (stem == t) target = stem;
+    propose_or_report(
+        state, ex,
+        [&] {
+          const core::Matrix m = io::read_npy(file.bytes);
+          return core::with_block(state.scenario(), target, 0, 0, m, core::BlockMode::replace);
+        },
+        name, "loaded " + name + " into " + target);
+    return;
+  }
+  // Anything else is read as scenario JSON.
+  if (const auto error = state.load_json(file.bytes)) {
+    state.report({name, error->what()});
+    notify(ex, "", false);
+    return;
+  }
+  notify(ex, "loaded " + name, false);
+}
+
+void apply_paste(AppState& state, Exchange& ex, const std::string& text) {
+  const auto& cell = focused_cell();
+  if (!cell) {
+    state.report({"paste", "click a cell of x or a weight matrix first: the paste fills the grid from that cell"});
+    return;
+  }
+  std::string shape, format;
+  propose_or_report(
+      state, ex,
+      [&] {
+        const io::PastedMatrix pasted = io::parse_paste(text);
+        shape = shape_text(pasted.matrix);
+        format = io::paste_format_name(pasted.format);
+        return core::with_block(state.scenario(), cell->grid, cell->row, cell->col, pasted.matrix);
+      },
+      "", "");
+  if (!state.last_error() && !shape.empty())
+    notify(ex, "pasted " + shape + " (" + format + ") into " + cell->grid + " at [" + std::to_string(cell->row) +
+                   "][" + std::to_string(cell->col) + "]", false);
+  // A cell being typed in would keep showing its old text: end that edit so the grid shows the paste.
+  ImGui::SetWindowFocus(nullptr);
+}
+
+}  // namespace
+
+void apply_arrivals(AppState& state, Exchange& exchange, const std::string& npy_target) {
+  for (const ArrivedFile& file : exchange.files) apply_file(state, exchange, file, npy_target);
+  exchange.files.clear();
+  for (const std::string& text : exchange.pastes) apply_paste(state, exchange, text);
+  exchange.pastes.clear();
+}
+
+}  // namespace ap::ui

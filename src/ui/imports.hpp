@@ -1,0 +1,16 @@
+// Applies what the platform handed over (ui/exchange.hpp): dropped or picked files (scenario JSON, .npy)
+// and pasted text (into the grid cell last clicked). Each is one undo step, or a refusal with a message
+// that names the file, line and column, leaving the scenario as it was.
+#pragma once
+
+#include <string>
+
+#include "ui/app_state.hpp"
+#include "ui/exchange.hpp"
+
+namespace ap::ui {
+
+// npy_target: the matrix a .npy goes into unless its file name is a matrix's ("w_q.npy", "x.npy").
+void apply_arrivals(AppState& state, Exchange& exchange, const std::string& npy_target);
+
+}  // namespace ap::ui
