@@ -19,15 +19,19 @@ void draw_mask_view(AppState& state, ViewState& view) {
   spec.max_cell = 52;
   spec.register_id = "mask.cell";
   const HeatmapHover hover = draw_heatmap(spec);
-  static int paint_value = -1;  // while dragging: the value the first cell was set to
-  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) paint_value = -1;
+  static int paint_value = -1;     // while dragging: the value the first cell was set to
+  static bool stroke_step = false; // the stroke's first cell made the undo step; the rest merge into it
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    paint_value = -1;
+    stroke_step = false;
+  }
   if (paintable && hover.active() && hover.held) {
     const std::uint8_t current = (*s.mask.allow)(hover.row, hover.col);
     if (paint_value < 0) paint_value = current ? 0 : 1;
     if (current != paint_value) {
       core::Scenario next = s;
       (*next.mask.allow)(hover.row, hover.col) = static_cast<std::uint8_t>(paint_value);
-      state.propose(std::move(next));
+      if (!state.propose(std::move(next), stroke_step)) stroke_step = true;
     }
   }
   for (int r : t.empty_rows)

@@ -17,7 +17,7 @@ namespace {
 
 void weight_bars(const char* id, const core::SoftmaxStudy& st, const std::vector<std::string>& keys, float width) {
   ImGui::BeginChild(id, ImVec2(width, 0), true);
-  ImGui::Text("× %s", format_precise(st.multiplier).c_str());
+  ImGui::Text("%s:  × %s", id, format_precise(st.multiplier).c_str());  // the panel's name is its child id
   for (std::size_t j = 0; j < st.weights.size(); ++j) {
     char overlay[64];
     std::snprintf(overlay, sizeof overlay, "%s  %.4f", keys[j].c_str(), st.weights[j]);

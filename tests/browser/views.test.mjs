@@ -112,6 +112,21 @@ test('edits through the widgets: x, W_Q, heads, scale, mask, positional, painted
     assert.equal(scenario.mask[3][1], 0, 'the painted cell is masked');
     assert.equal(scenario.mask[3][2], 1, 'its neighbour is not');
 
+    // A stroke over three cells is one edit: one undo step.
+    const depth = await page.evaluate(() => window.playground.undoDepth());
+    const cells = [];
+    for (let j = 0; j < 3; j++) cells.push(await rect(page, `mask.cell[4][${j}]`));
+    await page.mouse.move(cells[0].x + cells[0].w / 2, cells[0].y + cells[0].h / 2);
+    await settle(page);
+    await page.mouse.down();
+    await settle(page);
+    for (const c of cells.slice(1)) { await page.mouse.move(c.x + c.w / 2, c.y + c.h / 2, { steps: 3 }); await settle(page); }
+    await page.mouse.up();
+    await settle(page);
+    ({ scenario } = await checkTrace(page, 'painted stroke'));
+    assert.deepEqual(scenario.mask[4].slice(0, 3), [0, 0, 0], 'the stroke painted three cells');
+    assert.equal(await page.evaluate(() => window.playground.undoDepth()), depth + 1, 'one undo step per stroke');
+
     // Escape cancels an edit in progress.
     await click(page, 'x[0][0]');
     await press(page, 'Control+A');
