@@ -76,15 +76,23 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
         return r.rows;
       });
     },
-    // The scenario on screen as a link: '#z=' + base64url of its deflated JSON (src/io/share_link.hpp).
+    // The scenario on screen as a link of the form index.html#s=... (SPEC §3): 's=z.' + base64url of its
+    // deflated JSON (src/io/share_link.hpp).
     shareLink() {
-      return location.href.split('#')[0] + '#' + call('ap_share_fragment');
+      return Module.pageAddress() + '#' + call('ap_share_fragment');
     },
     // The last file the page offered as a download ({name, mime, size}), for scripts that cannot see downloads.
     lastDownload: () => lastDownload,
   };
 
   // [SECTION] What the module asks of the page (src/app/platform_requests_web.cpp) and what the page hands it.
+  // The page's address without a fragment, naming index.html (share links are "index.html#s=...").
+  Module.pageAddress = () => {
+    const url = new URL(location.href);
+    url.hash = '';
+    if (url.pathname.endsWith('/')) url.pathname += 'index.html';
+    return url.href;
+  };
   let lastDownload = null;
   Module.saveFile = (name, mime, bytes) => {
     const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
@@ -151,7 +159,7 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
   Module.onFirstFrame = () => {
     const status = document.getElementById('status');
     if (status) status.remove();
-    const match = /^#([sz]=[A-Za-z0-9_-]*)/.exec(location.hash);
+    const match = /^#([sz]=[A-Za-z0-9_.-]*)/.exec(location.hash);
     let saved = null;
     try { saved = localStorage.getItem(storageKey); } catch (e) { /* storage disabled */ }
     if (match) {

@@ -17,7 +17,7 @@ void install_platform_requests(GLFWwindow* /*window*/) {
   ex.browser = true;
   // The page's address without its fragment, copied into the module's heap (freed here).
   char* url = reinterpret_cast<char*>(EM_ASM_INT({
-    const text = location.href.split('#')[0];
+    const text = Module.pageAddress();
     const size = lengthBytesUTF8(text) + 1;
     const pointer = _malloc(size);
     stringToUTF8(text, pointer, size);

@@ -5,7 +5,6 @@
 //   --matmul-only: one projection's product (N × d_model · d_model × d_model) through Kernel::matmul.
 // Each line also reports the peak memory the backend needed beyond what was allocated before it ran.
 //
-// [SECTION] memory measurement
 // [SECTION] layer mode
 // [SECTION] attention-only mode
 // [SECTION] matmul-only mode
@@ -24,12 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-#if defined(__EMSCRIPTEN__)
-#include <malloc.h>
-#elif defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
+#include "cli/memory_probe.hpp"
 #include "core/error.hpp"
 #include "core/pipeline.hpp"
 #include "core/reference_kernel.hpp"
@@ -42,68 +36,11 @@ namespace {
 constexpr int max_bench_tokens = 65536;
 constexpr int reference_affordable_tokens = 1024;  // the double reference above this takes minutes
 
-// =====================================================================================================
-// [SECTION] memory measurement
-// =====================================================================================================
-
-// While memory is measured: blocks over 64 KiB get their own pages and go back to the system when freed,
-// so the resident set follows what is in use (glibc's adaptive thresholds would keep freed blocks).
-void return_freed_memory() {
-#if defined(__GLIBC__) && !defined(__EMSCRIPTEN__)
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
-#endif
-}
-
-// While timing: keep freed memory in the process (returned blocks are faulted in again, about 10 µs a
-// page here), so every run after the first reuses the same pages, as a long-lived app would.
-void keep_freed_memory() {
-#if defined(__GLIBC__) && !defined(__EMSCRIPTEN__)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest (HEAP_MAX / 2): bigger blocks are still mapped
-  mallopt(M_TRIM_THRESHOLD, -1);
-#endif
-}
-
 // One backend under test: `run` does one whole measured unit of work (the kernel object inside persists).
 struct Candidate {
   std::string name;
   std::function<void()> run;
   double peak_mib = 0;
-};
-
-// Peak of "memory in use" during a measured region, relative to its start; an upper bound.
-// Natively: the resident set's high-water mark (reset through /proc/self/clear_refs) minus the resident
-// set at the start. In WebAssembly: malloc's largest footprint (the heap only grows) minus the bytes in
-// use at the start; footprint reached before the region counts too, so run one backend per process for
-// a tight figure.
-class PeakMemory {
- public:
-  PeakMemory() {
-#if defined(__EMSCRIPTEN__)
-    start_ = static_cast<double>(mallinfo().uordblks);
-#else
-    std::ofstream("/proc/self/clear_refs") << "5";
-    start_ = status_kib("VmRSS:") * 1024.0;
-#endif
-  }
-  // MiB above the start, the most seen so far
-  double extra_mib() const {
-#if defined(__EMSCRIPTEN__)
-    const double peak = static_cast<double>(static_cast<unsigned>(mallinfo().usmblks));
-#else
-    const double peak = status_kib("VmHWM:") * 1024.0;
-#endif
-    return std::max(0.0, peak - start_) / (1024.0 * 1024.0);
-  }
-
- private:
-  static double status_kib(const std::string& key) {
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);)
-      if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size()));
-    return 0.0;
-  }
-  double start_ = 0.0;
 };
 
 double median_of(std::vector<double> v) {

@@ -21,21 +21,22 @@ constexpr std::size_t max_payload_chars = (core::limits::max_json_bytes + core::
 
 }  // namespace
 
-std::string share_fragment(std::string_view scenario_json) { return "z=" + base64url_encode(deflate_raw(scenario_json)); }
+// SPEC §3 fixes the form `index.html#s=...`; "z." (not in base64url's alphabet) marks the payload as deflated.
+std::string share_fragment(std::string_view scenario_json) { return "s=z." + base64url_encode(deflate_raw(scenario_json)); }
 
 std::string scenario_json_from_fragment(std::string_view fragment) {
   if (!fragment.empty() && fragment.front() == '#') fragment.remove_prefix(1);
-  if (fragment.empty()) fail("the link carries no scenario (expected #z=... after the page's address)");
+  if (fragment.empty()) fail("the link carries no scenario (expected #s=... after the page's address)");
   const std::string_view kind = fragment.substr(0, 2);
-  if (kind != "z=" && kind != "s=")
-    fail("expected z=<compressed scenario> or s=<scenario> after '#', got " + quote_user_text(fragment));
-  const std::string_view payload = fragment.substr(2);
+  if (kind != "z=" && kind != "s=") fail("expected s=<scenario> after '#', got " + quote_user_text(fragment));
+  const bool compressed = kind == "z=" || fragment.substr(0, 4) == "s=z.";
+  const std::string_view payload = fragment.substr(fragment.substr(0, 4) == "s=z." ? 4 : 2);
   if (payload.empty()) fail("the link has nothing after \"" + std::string(kind) + "\"");
   if (payload.size() > max_payload_chars)
     fail("the link is longer than " + std::to_string(max_payload_chars) + " characters, the most a scenario needs");
 
   std::string bytes = base64url_decode(payload, field);
-  if (kind == "z=") return inflate_raw(bytes, core::limits::max_json_bytes);
+  if (compressed) return inflate_raw(bytes, core::limits::max_json_bytes);
   if (bytes.size() > core::limits::max_json_bytes)
     fail("the scenario is larger than " + std::to_string(core::limits::max_json_bytes) + " bytes");
   return bytes;

@@ -1,5 +1,8 @@
-// Grid editing with ImGui::InputDouble: typing applies live, Escape reverts, Tab moves to the next cell.
+// Grid editing with ImGui::InputDouble: typing applies live, Escape reverts, Tab moves to the next cell,
+// dragging sideways scrubs the value.
 #include "ui/matrix_editor.hpp"
+
+#include <cmath>
 
 #include <imgui.h>
 
@@ -18,6 +21,29 @@ namespace {
 std::optional<FocusedCell>& last_focused() {
   static std::optional<FocusedCell> cell;
   return cell;
+}
+
+// Drag a cell sideways to scrub its value: 0.01 a pixel (Shift: 0.1), from the value at the press, rounded
+// to 1e-6 so the numbers stay readable. The cell's text field is left as the drag starts: an active
+// field re-applies its own text every frame and would undo the drag.
+std::optional<double> drag_value(ImGuiID cell_id, double current) {
+  static ImGuiID dragging = 0;
+  static double start = 0;
+  if (dragging != cell_id) {
+    if (!ImGui::IsItemActive() || !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.4f * ImGui::GetFontSize()))
+      return std::nullopt;
+    dragging = cell_id;
+    start = current;
+    ImGui::SetWindowFocus(nullptr);  // leaves the text field (no public ClearActiveID in ImGui 1.86)
+  }
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    dragging = 0;
+    return std::nullopt;
+  }
+  const double per_pixel = (ImGui::GetIO().KeyShift ? 0.1 : 0.01) * 15.0 / ImGui::GetFontSize();  // per CSS pixel
+  const double value = std::round((start + ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x * per_pixel) * 1e6) / 1e6;
+  if (value == current) return std::nullopt;
+  return value;
 }
 
 std::optional<CellEdit> edit_cells(const std::string& name, const double* data, int rows, int cols,
@@ -53,6 +79,10 @@ std::optional<CellEdit> edit_cells(const std::string& name, const double* data, 
       if (ImGui::IsItemActive()) last_focused() = FocusedCell{name, i, j};
       if (changed) {
         edit = CellEdit{i, j, v, editing == cell_id};
+        editing = cell_id;
+      }
+      if (const auto dragged = drag_value(cell_id, data[static_cast<std::size_t>(i) * cols + j])) {
+        edit = CellEdit{i, j, *dragged, editing == cell_id};
         editing = cell_id;
       }
       const std::string id = is_vector ? name + "[" + std::to_string(j) + "]"

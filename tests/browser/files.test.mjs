@@ -217,8 +217,8 @@ test('share links: compressed, shorter than the JSON; too long says so and offer
     await click(page, 'preset');
     await click(page, 'preset.option.Random (seeded)');
     const { link, json } = await page.evaluate(() => ({ link: window.playground.shareLink(), json: JSON.stringify(window.playground.getScenario()) }));
-    assert.match(link, /#z=[A-Za-z0-9_-]+$/);
-    const fragment = link.slice(link.indexOf('#z=') + 3);
+    assert.match(link, /\/index\.html#s=z\.[A-Za-z0-9_-]+$/);
+    const fragment = link.slice(link.indexOf('#s=z.') + 5);
     assert.ok(fragment.length < 0.6 * json.length, `compressed ${fragment.length} vs JSON ${json.length}`);
 
     await click(page, 'share');
@@ -236,7 +236,7 @@ test('share links: compressed, shorter than the JSON; too long says so and offer
     await screenshot(page, 'share-too-long');
   } finally { await app.close(); }
 
-  const broken = await openPlayground({ webgpu: false, hash: '#z=AAAA' });
+  const broken = await openPlayground({ webgpu: false, hash: '#s=z.AAAA' });
   try {
     assert.match(await lastError(broken.page), /^share link: /);
     await rect(broken.page, 'status.error');

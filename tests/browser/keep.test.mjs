@@ -17,7 +17,7 @@ test('share link round trip restores every number bit for bit', async () => {
     assert.deepEqual(await first.page.evaluate((s) => window.playground.loadScenario(s), awkward), { ok: true });
     scenario = await first.page.evaluate(() => window.playground.getScenario());
     link = await first.page.evaluate(() => window.playground.shareLink());
-    assert.match(link, /#z=[A-Za-z0-9_-]+$/);
+    assert.match(link, /\/index\.html#s=z\.[A-Za-z0-9_-]+$/, 'SPEC §3: index.html#s=...');
   } finally { await first.close(); }
   const second = await openPlayground({ webgpu: false, hash: link.slice(link.indexOf('#')) });
   try {

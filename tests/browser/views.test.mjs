@@ -136,6 +136,32 @@ test('edits through the widgets: x, W_Q, heads, scale, mask, positional, painted
     ({ scenario } = await checkTrace(page, 'escape'));
     assert.equal(scenario.x[0][0], 0.1);
 
+    // Tab moves to the next cell (its text selected), Enter commits.
+    await click(page, 'x[1][0]');
+    await press(page, 'Control+A');
+    await page.keyboard.type('0.5');
+    await press(page, 'Tab');
+    await page.keyboard.type('0.75');
+    await press(page, 'Enter');
+    await settle(page);
+    ({ scenario } = await checkTrace(page, 'tab'));
+    assert.deepEqual(scenario.x[1].slice(0, 2), [0.5, 0.75]);
+
+    // Dragging a cell sideways scrubs its value (0.01 a pixel): one undo step for the whole drag.
+    const start = scenario.x[2][0];
+    const depthBefore = await page.evaluate(() => window.playground.undoDepth());
+    const cell = await rect(page, 'x[2][0]');
+    await page.mouse.move(cell.x + cell.w / 2, cell.y + cell.h / 2);
+    await settle(page);
+    await page.mouse.down();
+    await settle(page);
+    for (let i = 1; i <= 5; i++) { await page.mouse.move(cell.x + cell.w / 2 + 10 * i, cell.y + cell.h / 2); await settle(page); }
+    await page.mouse.up();
+    await settle(page);
+    ({ scenario } = await checkTrace(page, 'scrub'));
+    assert.ok(Math.abs(scenario.x[2][0] - (start + 0.5)) < 1e-9, `dragged 50 px: ${start} → ${scenario.x[2][0]}`);
+    assert.equal(await page.evaluate(() => window.playground.undoDepth()), depthBefore + 1, 'one undo step per drag');
+
     for (const view of views) {
       await click(page, view);
       await settle(page);

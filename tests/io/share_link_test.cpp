@@ -188,7 +188,7 @@ TEST_CASE("share link: every preset comes back byte for byte, compressed") {
     INFO(info.id);
     const std::string json = preset_json(info.id);
     const std::string fragment = ap::io::share_fragment(json);
-    CHECK(fragment.rfind("z=", 0) == 0);
+    CHECK(fragment.rfind("s=z.", 0) == 0);  // SPEC §3: links of the form index.html#s=...
     CHECK(ap::io::scenario_json_from_fragment(fragment) == json);
     CHECK(ap::io::scenario_json_from_fragment("#" + fragment) == json);
     CHECK(ap::io::scenario_to_string(ap::io::parse_scenario(ap::io::scenario_json_from_fragment(fragment))) == json);
@@ -207,14 +207,18 @@ TEST_CASE("share link: every preset comes back byte for byte, compressed") {
 
 TEST_CASE("share link: legacy s= links, and fragments that are not links") {
   const std::string json = preset_json("cat_sat");
+  CHECK(ap::io::scenario_json_from_fragment("z=" + ap::io::base64url_encode(deflate_raw(json))) == json);
+  CHECK(ap::io::scenario_json_from_fragment("#s=z." + ap::io::base64url_encode(deflate_raw(json))) == json);
   CHECK(ap::io::scenario_json_from_fragment("s=" + ap::io::base64url_encode(json)) == json);
   CHECK(ap::io::scenario_json_from_fragment("#s=" + ap::io::base64url_encode(json)) == json);
   const auto error = [](std::string_view fragment) { return error_of([&] { ap::io::scenario_json_from_fragment(fragment); }); };
-  CHECK(error("") == "share link: the link carries no scenario (expected #z=... after the page's address)");
+  CHECK(error("") == "share link: the link carries no scenario (expected #s=... after the page's address)");
   CHECK(error("#") == error(""));
-  CHECK(error("#x=abc") == "share link: expected z=<compressed scenario> or s=<scenario> after '#', got \"x=abc\"");
-  CHECK(error("z") == "share link: expected z=<compressed scenario> or s=<scenario> after '#', got \"z\"");
+  CHECK(error("#x=abc") == "share link: expected s=<scenario> after '#', got \"x=abc\"");
+  CHECK(error("z") == "share link: expected s=<scenario> after '#', got \"z\"");
   CHECK(error("#z=") == "share link: the link has nothing after \"z=\"");
+  CHECK(error("#s=z.") == "share link: the link has nothing after \"s=\"");
+  CHECK(error("s=z.AAAA") == "share link: the compressed data ends early");
   CHECK(error("z=ab%cd") == "share link: character 2 is not base64url (A-Z, a-z, 0-9, - or _): \"%\"");
   CHECK(error("z=AAAA") == "share link: the compressed data ends early");  // a stored block cut short
   CHECK(error("z=" + ap::io::base64url_encode("\x07")) ==
