@@ -210,8 +210,7 @@ void draw_positional(AppState& state) {
       next.positional.learned = core::Matrix::Zero(std::max(s.n(), s.m()), s.d_model());
     state.propose(std::move(next));
   }
-  if (s.positional.kind == core::PositionalKind::rope) {
-    ImGui::SameLine();
+  if (s.positional.kind == core::PositionalKind::rope) {  // on a line of its own: fits a 1280-pixel window
     const std::vector<std::string> pairings = {"interleaved", "half"};
     if (auto p = choose("positional.rope.pairing", "pairing", pairings, static_cast<int>(s.positional.rope_pairing))) {
       Scenario next = s;
@@ -219,6 +218,7 @@ void draw_positional(AppState& state) {
       state.propose(std::move(next));
     }
     double base = s.positional.rope_base;
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(7 * ImGui::GetFontSize());
     if (ImGui::InputDouble("base##rope", &base, 0, 0, "%.6g")) {
       Scenario next = s;
@@ -260,16 +260,18 @@ void draw_backend(AppState& state) {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == state.backend()) current = static_cast<int>(i);
   if (auto c = choose("backend", "backend", names, current)) state.set_backend(names[static_cast<std::size_t>(*c)]);
-  if (state.pending())
-    ImGui::TextDisabled("GPU result pending; showing the CPU reference meanwhile");
-  else
-    ImGui::TextDisabled("last recompute %.3f ms; largest |difference| from the reference %.2e", state.result().milliseconds,
-                        state.result().max_diff_vs_reference);
-  // The GPU's line (its kernel and time, or why it fell back), wrapped at the visible edge of the panel.
+  // The time and the GPU's line (its kernel and time, or why it fell back), wrapped at the visible edge of the panel.
   const std::string& note = state.result().note;
   const std::string missing = state.backends_note();
   ImGui::PushTextWrapPos(ImGui::GetScrollX() + ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x -
                          ImGui::GetStyle().ScrollbarSize);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  if (state.pending())
+    ImGui::TextWrapped("GPU result pending; showing the CPU reference meanwhile");
+  else
+    ImGui::TextWrapped("last recompute %.3f ms; largest |difference| from the reference %.2e", state.result().milliseconds,
+                       state.result().max_diff_vs_reference);
+  ImGui::PopStyleColor();
   if (!note.empty()) ImGui::TextUnformatted(note.c_str());
   if (!missing.empty() && note.find(missing) == std::string::npos) ImGui::TextDisabled("%s", missing.c_str());
   ImGui::PopTextWrapPos();

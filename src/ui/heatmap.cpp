@@ -57,6 +57,20 @@ void draw_legend(ImDrawList* dl, ImVec2 at, float height, float width, ColorMap 
   dl->AddText(ImVec2(at.x + width + 4, at.y + height - ImGui::GetFontSize()), text, format_cell(lo).c_str());
 }
 
+// Text turned a quarter to the left, reading upwards from `bottom_left`: laid out flat at the corner of the
+// clip rectangle (so ImGui's culling keeps every glyph), then its vertices rotated into place (ImGui 1.86
+// draws no rotated text). It stays in the window's draw command, so it is clipped with the window.
+void add_upright_text(ImDrawList* dl, ImVec2 bottom_left, ImU32 color, const std::string& text) {
+  const ImVec2 corner = dl->GetClipRectMin();
+  const int first = dl->VtxBuffer.Size;
+  dl->AddText(corner, color, text.c_str());
+  for (int v = first; v < dl->VtxBuffer.Size; ++v) {
+    ImVec2& p = dl->VtxBuffer[v].pos;
+    const float dx = p.x - corner.x, dy = p.y - corner.y;
+    p = ImVec2(bottom_left.x + dy, bottom_left.y - dx);
+  }
+}
+
 // "name" for files: the title up to its shape, letters and digits only.
 std::string file_stem(const HeatmapSpec& spec) {
   std::string stem;
@@ -103,7 +117,16 @@ HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
   const float legend_w = spec.legend ? 4.0f * font : 0.0f;
   const float avail = (spec.max_width > 0 ? spec.max_width : ImGui::GetContentRegionAvail().x) - row_label_w - legend_w;
   const float cell = std::clamp(avail / static_cast<float>(cols), 3.0f * scale, spec.max_cell * scale);
-  const float header_h = spec.axis_labels ? font + 4 * scale : 0.0f;
+  // Column labels go upright when one is wider than its cell (and thin out when cells are thinner than a
+  // line of text), so they never overlap and are never cut to a misleading prefix ("t10" read as "t1").
+  float widest = 0;
+  for (int j = 0; j < cols && spec.axis_labels; ++j)
+    widest = std::max(widest, ImGui::CalcTextSize(label_at(spec.col_labels, j).c_str()).x);
+  const bool upright = widest > cell - 2 * scale;
+  const float label_len = std::min(widest, 6 * font);
+  const int col_stride = std::max(1, static_cast<int>(std::ceil((font + 2) / cell)));
+  const int row_stride = col_stride;
+  const float header_h = !spec.axis_labels ? 0.0f : upright ? label_len + 6 * scale : font + 4 * scale;
   const ImVec2 size(row_label_w + cell * cols + legend_w, header_h + cell * rows);
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -115,15 +138,13 @@ HeatmapHover draw_heatmap(const HeatmapSpec& spec) {
   const ImVec2 grid(origin.x + row_label_w, origin.y + header_h);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
 
-  // Labels on every `stride`-th cell when the cells are smaller than the labels, so labels never overlap
-  // and are never cut short (a clipped "t10" would read as "t1").
-  float widest = 0;
-  for (int j = 0; j < cols && spec.axis_labels; ++j)
-    widest = std::max(widest, ImGui::CalcTextSize(label_at(spec.col_labels, j).c_str()).x);
-  const int col_stride = std::max(1, static_cast<int>(std::ceil((std::min(widest, 6 * font) + 4 * scale) / cell)));
-  const int row_stride = std::max(1, static_cast<int>(std::ceil((font + 2) / cell)));
   for (int j = 0; j < cols && spec.axis_labels; j += col_stride) {  // column labels (keys)
-    const std::string l = clipped(label_at(spec.col_labels, j), cell * col_stride - 2);
+    if (upright) {
+      const std::string l = clipped(label_at(spec.col_labels, j), label_len);
+      add_upright_text(dl, ImVec2(grid.x + j * cell + (cell - font) / 2, grid.y - 3 * scale), text, l);
+      continue;
+    }
+    const std::string l = label_at(spec.col_labels, j);
     const float w = ImGui::CalcTextSize(l.c_str()).x;
     dl->AddText(ImVec2(grid.x + j * cell + (cell - w) / 2, origin.y), text, l.c_str());
   }

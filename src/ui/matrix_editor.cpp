@@ -74,7 +74,8 @@ std::optional<CellEdit> edit_cells(const std::string& name, const double* data, 
       ImGui::SetNextItemWidth(cell_w);
       static ImGuiID editing = 0;  // the cell whose current activation already made an undo step
       const ImGuiID cell_id = ImGui::GetID("##cell");
-      const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.6g");
+      // Four significant digits fit the cell; the tooltip shows every digit, and typed text keeps all of its own.
+      const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.4g");
       if (ImGui::IsItemActivated()) editing = 0;
       if (ImGui::IsItemActive()) last_focused() = FocusedCell{name, i, j};
       if (changed) {
