@@ -86,10 +86,28 @@ EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name) {
   return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
 }
 
-// {x, y, w, h} in CSS pixels of the canvas, or null.
+// {x, y, w, h} in CSS pixels of the canvas, or null. A widget that is not on screen (a cell of a folded
+// weight section, or scrolled away) is revealed first: a few frames are drawn here, opening its section
+// and scrolling it into view until it stays put.
 EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id) {
   static std::string out;
-  const auto rect = ap::ui::widget_rects().find(id);
+  auto& rects = ap::ui::widget_rects();
+  auto rect = rects.find(id);
+  if (!rect) {  // reveal, then draw until the scroll has settled (the rect is the same two frames running)
+    rects.request_reveal(id);
+    for (int i = 0; i < 3 && !rect; ++i) {
+      frame();
+      rect = rects.find(id);
+    }
+    rects.request_reveal("");
+    for (int i = 0; i < 4 && rect; ++i) {
+      frame();
+      const auto next = rects.find(id);
+      const bool settled = next && next->x == rect->x && next->y == rect->y;
+      rect = next;
+      if (settled) break;
+    }
+  }
   if (!rect) return keep(out, "null");
   const float s = g_shell->ui_scale();
   return keep(out, nlohmann::json{{"x", rect->x / s}, {"y", rect->y / s}, {"w", rect->w / s}, {"h", rect->h / s}}.dump());

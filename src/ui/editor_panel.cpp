@@ -117,6 +117,8 @@ void draw_weights(AppState& state) {
       {"W_O  (h·d_v × d_model)", "w_o", "b_o", &Scenario::w_o, &Scenario::b_o, 0, s.d_v, 0},
   };
   for (const Section& section : sections) {
+    if (widget_rects().revealing(std::string(section.id) + "[") || widget_rects().revealing(std::string(section.bias_id) + "["))
+      ImGui::SetNextItemOpen(true);
     const bool open = ImGui::TreeNode(section.title);
     widget_rects().record_last_item(std::string("section.") + section.id);
     if (!open) continue;
@@ -227,6 +229,8 @@ void draw_positional(AppState& state) {
     }
     widget_rects().record_last_item("positional.rope.base");
   }
+  if (s.positional.kind == core::PositionalKind::learned && widget_rects().revealing("positional.learned["))
+    ImGui::SetNextItemOpen(true);
   if (s.positional.kind == core::PositionalKind::learned && ImGui::TreeNode("learned table  (positions × d_model)")) {
     const std::optional<CellEdit> e = edit_grid({"positional.learned", &s.positional.learned, nullptr, 0, 0});
     if (e) {

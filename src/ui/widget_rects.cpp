@@ -8,6 +8,10 @@ void WidgetRects::record(const std::string& id, ImVec2 min, ImVec2 max) {
 }
 
 void WidgetRects::record_last_item(const std::string& id) {
+  if (id == reveal_ && !reveal_.empty()) {  // scroll its window so the item is in the middle (next frame)
+    ImGui::SetScrollHereX(0.5f);
+    ImGui::SetScrollHereY(0.5f);
+  }
   if (!ImGui::IsItemVisible()) return;
   record(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }

@@ -23,8 +23,15 @@ class WidgetRects {
   std::optional<Rect> find(const std::string& id) const;
   const std::map<std::string, Rect>& all() const { return last_; }
 
+  // Reveal: the next frames open what holds widget `id` (a folded weight section) and scroll it into view,
+  // so a script can reach a cell that is off screen (window.playground.widgetRect). Empty: nothing to reveal.
+  void request_reveal(std::string id) { reveal_ = std::move(id); }
+  const std::string& reveal() const { return reveal_; }
+  bool revealing(const std::string& prefix) const { return !reveal_.empty() && reveal_.rfind(prefix, 0) == 0; }
+
  private:
   std::map<std::string, Rect> current_, last_;
+  std::string reveal_;
 };
 
 WidgetRects& widget_rects();  // the one registry the panels write to

@@ -297,3 +297,22 @@ test('geometry: d_k = 3 turns in 3-D without editing; dragging a tip moves the v
     assert.deepEqual((await page.evaluate(() => window.playground.getScenario())).x, loaded.x, 'undo restores the drag start');
   } finally { await app.close(); }
 });
+
+test('widgetRect reveals a cell that is off screen: a folded W_O section, a scrolled-away x row', async () => {
+  const app = await openPlayground({ webgpu: false });
+  const { page } = app;
+  try {
+    const x = Array.from({ length: 24 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i + j) / 10));
+    assert.deepEqual(await page.evaluate((s) => window.playground.loadScenario(s), { version: 1, x, heads: 2 }), { ok: true });
+    await settle(page);
+    // Straight to the last cell of W_O (its section is folded) and of x (below the fold), as SPEC §3 promises.
+    await typeInto(page, 'w_o[5][5]', '-3.5');
+    let { scenario } = await checkTrace(page, 'w_o[5][5] typed');
+    assert.equal(scenario.w_o[5][5], -3.5);
+    await typeInto(page, 'x[23][5]', '0.125');
+    ({ scenario } = await checkTrace(page, 'x[23][5] typed'));
+    assert.equal(scenario.x[23][5], 0.125);
+    assert.equal(await page.evaluate(() => window.playground.widgetRect('no.such.widget')), null);
+    await screenshot(page, 'revealed-cells');
+  } finally { await app.close(); }
+});
