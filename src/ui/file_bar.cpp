@@ -23,6 +23,11 @@ struct TextPopup {
   bool open_requested = false;  // opened on the next draw, from the file bar's own ID scope
 };
 
+// Save, Export's "Scenario as JSON" and a too-long share link all offer the same file.
+void save_scenario(const AppState& state) {
+  request_save("scenario.json", "application/json", io::scenario_to_string(state.scenario(), 2));
+}
+
 TextPopup& popup() {
   static TextPopup p;
   return p;
@@ -46,7 +51,7 @@ void draw_text_popup(const AppState& state) {
                        "Save it as a JSON file and share the file instead.", p.text.size(), max_share_link_chars);
     ImGui::PopTextWrapPos();
     if (ImGui::Button("Save scenario.json"))
-      request_save("scenario.json", "application/json", io::scenario_to_string(state.scenario(), 2));
+      save_scenario(state);
     widget_rects().record_last_item("share.save_json");
   } else {
     const bool multiline = p.text.find('\n') != std::string::npos;
@@ -88,7 +93,7 @@ void draw_export_menu(const AppState& state, const ViewState& view) {
   if (item("Trace as JSON (what attention-cli run prints)", "export.trace"))
     request_save("trace.json", "application/json", io::trace_to_json(trace).dump(1));
   if (item("Scenario as JSON", "export.scenario"))
-    request_save("scenario.json", "application/json", io::scenario_to_string(state.scenario(), 2));
+    save_scenario(state);
   if (item("Output as CSV (N × d_model)", "export.csv.output"))
     request_save("output.csv", "text/csv", io::matrix_to_csv(trace.output));
   const int head = std::clamp(view.head, 0, static_cast<int>(trace.heads.size()) - 1);
@@ -160,7 +165,7 @@ std::string share_link(const AppState& state) {
 void draw_file_bar(AppState& state, ViewState& view) {
   draw_open();
   ImGui::SameLine();
-  if (ImGui::Button("Save")) request_save("scenario.json", "application/json", io::scenario_to_string(state.scenario(), 2));
+  if (ImGui::Button("Save")) save_scenario(state);
   widget_rects().record_last_item("file.save");
   ImGui::SameLine();
   if (ImGui::Button("Share link")) {

@@ -2,6 +2,7 @@
 #include "ui/imports.hpp"
 
 #include <functional>
+#include <optional>
 
 #include <imgui.h>
 
@@ -31,20 +32,18 @@ void notify(Exchange& ex, std::string text, bool error) {
 }
 
 // Proposes `next`; on refusal the status line shows why, prefixed with where the numbers came from.
-void propose_or_report(AppState& state, Exchange& ex, const std::function<core::Scenario()>& build,
+// True when the scenario was applied (the status line then says `success`).
+bool propose_or_report(AppState& state, Exchange& ex, const std::function<core::Scenario()>& build,
                        const std::string& source, const std::string& success) {
+  std::optional<core::Error> error;
   try {
-    if (const auto error = state.propose(build())) {
-      state.report({source, error->what()});
-      notify(ex, "", false);
-      return;
-    }
+    error = state.propose(build());
   } catch (const core::InputError& e) {
-    state.report({source, e.error.what()});
-    notify(ex, "", false);
-    return;
+    error = e.error;
   }
-  notify(ex, success, false);
+  if (error) state.report({source, error->what()});
+  notify(ex, error ? "" : success, false);
+  return !error;
 }
 
 void apply_file(AppState& state, Exchange& ex, const ArrivedFile& file, const std::string& npy_target) {
@@ -78,19 +77,18 @@ void apply_paste(AppState& state, Exchange& ex, const std::string& text) {
     state.report({"paste", "click a cell of x or a weight matrix first: the paste fills the grid from that cell"});
     return;
   }
-  std::string shape, format;
-  propose_or_report(
+  std::string what;  // "3 × 4 (CSV)", known once the text is parsed
+  const bool applied = propose_or_report(
       state, ex,
       [&] {
         const io::PastedMatrix pasted = io::parse_paste(text);
-        shape = shape_text(pasted.matrix);
-        format = io::paste_format_name(pasted.format);
+        what = shape_text(pasted.matrix) + " (" + io::paste_format_name(pasted.format) + ")";
         return core::with_block(state.scenario(), cell->grid, cell->row, cell->col, pasted.matrix);
       },
       "", "");
-  if (!state.last_error() && !shape.empty())
-    notify(ex, "pasted " + shape + " (" + format + ") into " + cell->grid + " at [" + std::to_string(cell->row) +
-                   "][" + std::to_string(cell->col) + "]", false);
+  if (applied)
+    notify(ex, "pasted " + what + " into " + cell->grid + " at [" + std::to_string(cell->row) + "][" +
+                   std::to_string(cell->col) + "]", false);
   // A cell being typed in would keep showing its old text: end that edit so the grid shows the paste.
   ImGui::SetWindowFocus(nullptr);
 }

@@ -140,7 +140,7 @@ void draw_geometry_view(AppState& state, ViewState& view) {
     end[static_cast<std::size_t>(a)] = extent * 1.1;
     Vec3 start{};
     start[static_cast<std::size_t>(a)] = -extent * 1.1;
-    const Vec3 e = dk == 3 ? camera.apply(end) : end, b = dk == 3 ? camera.apply(start) : start;
+    const Vec3 e = camera.apply(end), b = camera.apply(start);  // the plane's camera is the identity
     dl->AddLine(to_screen(b), to_screen(e), axis_color);
     dl->AddText(to_screen(e), axis_color, std::to_string(a).c_str());
   }
