@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <cstdlib>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -24,20 +25,33 @@ std::string read_input(const std::string& path) {
   return text.str();
 }
 
-int run_command(const std::string& path, const std::string& backend) {
-  if (!ap::kernels::has_backend(backend))
-    throw ap::core::InputError("--backend", "unknown backend \"" + backend + "\" (see `attention-cli backends`)");
-  const ap::core::Scenario scenario = ap::io::parse_scenario(read_input(path));
-  std::cout << ap::io::trace_to_json(ap::kernels::run_backend(backend, scenario)).dump() << "\n";
-  return 0;
-}
-
 std::vector<std::string> split_commas(const std::string& list) {
   std::vector<std::string> out;
   std::stringstream ss(list);
   for (std::string item; std::getline(ss, item, ',');)
     if (!item.empty()) out.push_back(item);
   return out;
+}
+
+int run_command(const std::string& path, const std::string& backend, const std::string& rows) {
+  if (!ap::kernels::has_backend(backend))
+    throw ap::core::InputError("--backend", "unknown backend \"" + backend + "\" (see `attention-cli backends`)");
+  const ap::core::Scenario scenario = ap::io::parse_scenario(read_input(path));
+  if (!rows.empty()) {  // some query rows only: the whole layer is computed, a few of its rows printed
+    std::vector<int> picked;
+    for (const auto& item : split_commas(rows)) {
+      char* end = nullptr;
+      const long value = std::strtol(item.c_str(), &end, 10);
+      if (end == item.c_str() || *end != '\0' || value < 0 || value > 1 << 30)
+        throw ap::core::InputError("--rows", "expected row numbers separated by commas, got \"" + item + "\"");
+      picked.push_back(static_cast<int>(value));
+    }
+    std::cout << ap::io::trace_rows_to_json(ap::kernels::run_backend(backend, scenario), picked).dump() << "\n";
+    return 0;
+  }
+  ap::core::check_full_trace(scenario);  // every head is printed
+  std::cout << ap::io::trace_to_json(ap::kernels::run_backend(backend, scenario)).dump() << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -50,6 +64,8 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "compute a scenario and print its trace as JSON");
   run->add_option("FILE", path, "scenario JSON file, or - for standard input")->required();
   run->add_option("--backend", backend, "backend to compute with (default: reference)");
+  std::string rows;
+  run->add_option("--rows", rows, "print only these query rows, comma-separated (the whole layer is still computed)");
 
   auto* backends = app.add_subcommand("backends", "list the backends of this build, one a line");
 
@@ -77,7 +93,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (*run) return run_command(path, backend);
+    if (*run) return run_command(path, backend, rows);
     if (*backends) {
       for (const auto& name : ap::kernels::backend_names()) std::cout << name << "\n";
       return 0;

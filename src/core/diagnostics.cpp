@@ -1,7 +1,9 @@
 // Diagnostics are computed from the trace in double, the same for every backend.
 #include "core/diagnostics.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace ap::core {
 
@@ -29,40 +31,78 @@ double softmax_jacobian_norm(const double* p, int m) {
   return std::sqrt(sum);
 }
 
-RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale) {
-  const int n = static_cast<int>(scores.rows()), m = static_cast<int>(scores.cols());
-  RowDiagnostics d;
+void resize_diagnostics(RowDiagnostics& d, int n) {
   for (auto* v : {&d.entropy, &d.effective_keys, &d.max_weight, &d.raw_mean, &d.raw_variance, &d.scaled_mean,
                   &d.scaled_variance, &d.jacobian_norm})
     v->assign(static_cast<std::size_t>(n), 0.0);
-  for (int i = 0; i < n; ++i) {
-    double h = 0, wmax = 0, sum = 0;
-    int count = 0;
+}
+
+template <class T>
+void row_diagnostics_block(const T* scores, const T* weights, int rows, int m, int row0, const AllowMatrix& allowed,
+                           double scale, RowDiagnostics& d) {
+  for (int r = 0; r < rows; ++r) {
+    const int i = row0 + r;
+    const T* s = scores + static_cast<std::size_t>(r) * m;
+    const T* w = weights + static_cast<std::size_t>(r) * m;
+    const std::uint8_t* ok = allowed.data() + static_cast<std::size_t>(i) * allowed.cols();
+    // pass 1: entropy, the largest weight (and where), the mean score
+    double h = 0, sum = 0;
+    int count = 0, top = -1;
     for (int j = 0; j < m; ++j) {
-      if (!allowed(i, j)) continue;
-      const double p = weights(i, j);
+      if (!ok[j]) continue;
+      const double p = static_cast<double>(w[j]);
       if (p > 0) h -= p * std::log(p);
-      wmax = std::max(wmax, p);
-      sum += scores(i, j);
+      if (top < 0 || p > static_cast<double>(w[top])) top = j;
+      sum += static_cast<double>(s[j]);
       ++count;
     }
-    if (count == 0) continue;
-    const double mean = sum / count;
-    double squares = 0;  // second pass: exact for large means, unlike E[s²] − E[s]²
-    for (int j = 0; j < m; ++j)
-      if (allowed(i, j)) squares += (scores(i, j) - mean) * (scores(i, j) - mean);
-    const double var = squares / count;  // population variance over the row's allowed keys
     const auto row = static_cast<std::size_t>(i);
+    if (count == 0) {
+      for (auto* v : {&d.entropy, &d.effective_keys, &d.max_weight, &d.raw_mean, &d.raw_variance, &d.scaled_mean,
+                      &d.scaled_variance, &d.jacobian_norm})
+        (*v)[row] = 0.0;
+      continue;
+    }
+    const double mean = sum / count;
+    // pass 2: the variance about the mean (exact for large means, unlike E[s²] − E[s]²) and the softmax Jacobian's
+    // norm, with the sums over the other entries formed directly (see softmax_jacobian_norm)
+    const double pt = static_cast<double>(w[top]);
+    double squares = 0, rest1 = 0, rest2 = 0, rest4 = 0, own = 0;
+    for (int j = 0; j < m; ++j) {
+      if (!ok[j]) continue;
+      squares += (static_cast<double>(s[j]) - mean) * (static_cast<double>(s[j]) - mean);
+      if (j == top) continue;
+      const double p = static_cast<double>(w[j]), p2 = p * p;
+      rest1 += p;
+      rest2 += p2;
+      rest4 += p2 * p2;
+      own += p2 * (1 - p) * (1 - p);
+    }
+    const double s2 = pt * pt + rest2;
+    const double jacobian2 = pt * pt * (rest1 * rest1 + rest2) + own + s2 * rest2 - rest4;
+    const double var = squares / count;  // population variance over the row's allowed keys
     d.entropy[row] = h;
     d.effective_keys[row] = std::exp(h);
-    d.max_weight[row] = wmax;
+    d.max_weight[row] = pt;
     d.raw_mean[row] = mean;
     d.raw_variance[row] = var;
     d.scaled_mean[row] = scale * mean;
     d.scaled_variance[row] = scale * scale * var;
-    d.jacobian_norm[row] = softmax_jacobian_norm(weights.row(i).data(), m);
+    d.jacobian_norm[row] = std::sqrt(std::max(0.0, jacobian2));
   }
+}
+
+RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale) {
+  RowDiagnostics d;
+  resize_diagnostics(d, static_cast<int>(scores.rows()));
+  row_diagnostics_block(scores.data(), weights.data(), static_cast<int>(scores.rows()), static_cast<int>(scores.cols()), 0,
+                        allowed, scale, d);
   return d;
 }
+
+template void row_diagnostics_block<float>(const float*, const float*, int, int, int, const AllowMatrix&, double,
+                                           RowDiagnostics&);
+template void row_diagnostics_block<double>(const double*, const double*, int, int, int, const AllowMatrix&, double,
+                                            RowDiagnostics&);
 
 }  // namespace ap::core

@@ -10,6 +10,14 @@ namespace ap::core {
 // scores, weights: N × M; allowed: N × M. Statistics of a row use only its allowed keys.
 RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale);
 
+// The same statistics for rows [row0, row0 + rows) only, from one block of a head: scores and weights are
+// rows × m, row-major, contiguous (float from a fast kernel, or double). `d` must hold N entries already
+// (resize_diagnostics); the rest of it is left alone. The page computes a head block by block this way.
+template <class T>
+void row_diagnostics_block(const T* scores, const T* weights, int rows, int m, int row0, const AllowMatrix& allowed,
+                           double scale, RowDiagnostics& d);
+void resize_diagnostics(RowDiagnostics& d, int n);
+
 // ‖diag(p) − ppᵀ‖_F for one probability row of length m (Σp = 1), accurate for nearly one-hot rows too.
 double softmax_jacobian_norm(const double* p, int m);
 

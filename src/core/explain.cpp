@@ -1,6 +1,7 @@
 // Explanations computed from the trace in double.
 #include "core/explain.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/diagnostics.hpp"
@@ -60,6 +61,44 @@ std::vector<double> rope_scores_at_offset(const std::vector<double>& q, const st
     scores.push_back(dot);
   }
   return scores;
+}
+
+PairGeometry pair_geometry(const ScoreTerms& terms) {
+  PairGeometry g;
+  double qq = 0, kk = 0;
+  for (std::size_t c = 0; c < terms.q.size(); ++c) {
+    qq += terms.q[c] * terms.q[c];
+    kk += terms.k[c] * terms.k[c];
+  }
+  g.dot = terms.score;
+  g.norm_q = std::sqrt(qq);
+  g.norm_k = std::sqrt(kk);
+  g.has_angle = qq > 0 && kk > 0;
+  if (g.has_angle) {
+    g.cosine = std::clamp(terms.score / (g.norm_q * g.norm_k), -1.0, 1.0);
+    g.degrees = std::acos(g.cosine) * 180.0 / M_PI;
+  }
+  return g;
+}
+
+int longest_row(const Matrix& m) {
+  if (m.rows() == 0) return 0;
+  Eigen::Index row = 0;
+  m.rowwise().squaredNorm().maxCoeff(&row);
+  return static_cast<int>(row);
+}
+
+int row_with_most_keys(const AllowMatrix& allowed) {
+  int best = 0;
+  Eigen::Index best_count = -1;
+  for (Eigen::Index i = 0; i < allowed.rows(); ++i) {
+    const Eigen::Index count = (allowed.row(i).array() != 0).count();
+    if (count >= best_count) {
+      best_count = count;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
 }
 
 }  // namespace ap::core

@@ -19,6 +19,22 @@ struct ScoreTerms {
 
 ScoreTerms score_terms(const Trace& trace, int head, int i, int j);
 
+// The geometry of one (q, k) pair, for the geometry view: lengths, cosine and angle (none for a zero vector).
+struct PairGeometry {
+  double dot = 0, norm_q = 0, norm_k = 0;
+  bool has_angle = false;  // false when q or k is the zero vector (no direction)
+  double cosine = 0, degrees = 0;
+};
+PairGeometry pair_geometry(const ScoreTerms& terms);
+
+// The row of m with the largest Euclidean length (0 for an empty matrix): the RoPE demo starts from it, since
+// a zero vector would show a flat 0.
+int longest_row(const Matrix& m);
+
+// The query row the scaling lab opens on: the one with the most allowed keys (the last one of those), so a causal
+// mask does not leave it with a single key and three identical panels.
+int row_with_most_keys(const AllowMatrix& allowed);
+
 // One query row's softmax under a given multiplier, with its diagnostics: the scaling lab's columns.
 struct SoftmaxStudy {
   double multiplier = 1;

@@ -13,9 +13,16 @@ MaskRule::MaskRule(const MaskSpec& spec, int n, int m) : n_(n), m_(m) {
   if (spec.key_valid) key_valid_ = spec.key_valid->data();
 }
 
+MaskRule MaskRule::rows(int first, int count) const {
+  MaskRule sub = *this;
+  sub.first_row_ = first_row_ + first;
+  sub.n_ = count;
+  return sub;
+}
+
 KeyRange MaskRule::key_range(int i) const {
   if (!causal_) return {0, m_};
-  const int last = i + offset_;  // j ≤ i + offset
+  const int last = first_row_ + i + offset_;  // j ≤ i + offset
   const int begin = window_ > 0 ? std::max(0, last - window_ + 1) : 0;
   const int end = std::clamp(last + 1, 0, m_);
   return {std::min(begin, end), end};
@@ -24,7 +31,7 @@ KeyRange MaskRule::key_range(int i) const {
 bool MaskRule::allowed(int i, int j) const {
   const KeyRange r = key_range(i);
   if (j < r.begin || j >= r.end) return false;
-  if (allow_ && !allow_[static_cast<std::size_t>(i) * m_ + j]) return false;
+  if (allow_ && !allow_[static_cast<std::size_t>(first_row_ + i) * m_ + j]) return false;
   if (key_valid_ && !key_valid_[j]) return false;
   return true;
 }

@@ -25,6 +25,10 @@ class MaskRule {
   bool is_none() const { return !causal_ && !allow_ && !key_valid_; }
   bool needs_elementwise_check() const { return allow_ != nullptr || key_valid_ != nullptr; }
 
+  // The same rule for query rows [first, first + count) only, numbered from 0: what a kernel given a block of
+  // query rows sees (the page computes a head in such blocks, a few a frame).
+  MaskRule rows(int first, int count) const;
+
   // Keys [begin, end) left open by causal and window; allow/key_valid may still close some of them.
   KeyRange key_range(int i) const;
   bool allowed(int i, int j) const;
@@ -34,6 +38,7 @@ class MaskRule {
   bool causal_ = false;
   int offset_ = 0;  // causal diagonal: j ≤ i + offset (0 top-left, M − N bottom-right)
   int window_ = 0;
+  int first_row_ = 0;  // query row i here is row first_row_ + i of the whole mask
   const std::uint8_t* allow_ = nullptr;      // n × m row-major, owned by the MaskSpec
   const std::uint8_t* key_valid_ = nullptr;  // m
 };

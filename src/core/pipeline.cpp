@@ -141,5 +141,7 @@ template Trace begin_trace<float>(const Scenario&, Kernel<float>&, Projected<flo
 template void record_head<float>(Trace&, const Scenario&, const Projected<float>&, int, const float*, const float*,
                                  const MatrixF&);
 template void finish_trace<float>(Trace&, const Scenario&, Kernel<float>&, const MatrixF&);
+template Trace begin_trace<double>(const Scenario&, Kernel<double>&, Projected<double>&);
+template void finish_trace<double>(Trace&, const Scenario&, Kernel<double>&, const Matrix&);
 
 }  // namespace ap::core

@@ -185,13 +185,34 @@ void validate_dimensions(int n, int m, int d_model, int heads, int d_k, int d_v)
   const std::size_t dm = static_cast<std::size_t>(d_model);
   weight("w_q", dm, static_cast<std::size_t>(heads) * d_k, "d_model × heads·d_k");
   weight("w_v", dm, static_cast<std::size_t>(heads) * d_v, "d_model × heads·d_v");
-  // Per head: q, k, v, scores, scaled, weights, output.
+  // What the page records at most: q, k, v and output of every head, and the N × M scores, scaled and weights of
+  // every head of a small layer or of the one head on screen of a large one (core/trace_job.hpp).
+  const std::size_t nm = static_cast<std::size_t>(n) * m;
   const std::size_t per_head = static_cast<std::size_t>(n) * d_k + static_cast<std::size_t>(m) * (d_k + d_v) +
-                               3 * static_cast<std::size_t>(n) * m + static_cast<std::size_t>(n) * d_v;
-  const std::size_t total = per_head * heads + static_cast<std::size_t>(n) * (2 * dm + heads * d_v);
+                               static_cast<std::size_t>(n) * d_v;
+  const bool all_heads = static_cast<long long>(heads) * static_cast<long long>(nm) <= limits::record_all_heads_cells;
+  const std::size_t total = per_head * heads + 3 * nm * (all_heads ? heads : 1) +
+                            static_cast<std::size_t>(n) * (2 * dm + heads * d_v);
   if (total > limits::max_trace_elements)
     throw InputError("", "this scenario's trace would hold " + std::to_string(total) + " numbers, over the limit of " +
                              std::to_string(limits::max_trace_elements) + " (fewer tokens or heads)");
+}
+
+}  // namespace ap::core
+
+namespace ap::core {
+
+std::size_t full_trace_elements(const Scenario& s) {
+  const std::size_t n = s.n(), m = s.m(), h = s.heads;
+  return h * (n * s.d_k + m * (s.d_k + s.d_v) + 3 * n * m + n * s.d_v) + n * (2 * s.d_model() + h * s.d_v);
+}
+
+void check_full_trace(const Scenario& s) {
+  const std::size_t total = full_trace_elements(s);
+  if (total > limits::max_trace_elements)
+    throw InputError("", "the full trace (every head's N × M matrices) would hold " + std::to_string(total) +
+                             " numbers, over the limit of " + std::to_string(limits::max_trace_elements) +
+                             " (the playground records only the heads it shows; fewer tokens or heads here)");
 }
 
 }  // namespace ap::core

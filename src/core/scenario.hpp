@@ -77,6 +77,12 @@ Scenario make_scenario(Matrix x, int heads = 1);
 // Checks the sizes against core/limits.hpp before anything of that size is allocated; throws InputError.
 void validate_dimensions(int n, int m, int d_model, int heads, int d_k, int d_v);
 
+// The numbers a trace holds when every head's N × M matrices are recorded (what `attention-cli run` prints), and a
+// check of that against limits::max_trace_elements (validate_scenario checks what the page records: less, for a
+// large layer, whose N × M matrices are recorded only for the heads on screen).
+std::size_t full_trace_elements(const Scenario& s);
+void check_full_trace(const Scenario& s);
+
 // Checks every shape, value and limit; throws InputError naming the field. Call after any edit.
 void validate_scenario(const Scenario& s);
 

@@ -26,6 +26,11 @@ struct HeadTrace {
   Matrix weights;            // N × M: softmax rows (zeros where masked, all zero for empty rows)
   Matrix output;             // N × d_v
   RowDiagnostics diagnostics;
+  // Large layers (core/trace_job.hpp) leave scores, scaled and weights empty for heads not on screen; their
+  // weights are then here, max-pooled: cell (a, b) is the largest weight of rows [a·pool, (a+1)·pool) and
+  // keys [b·pool, (b+1)·pool). Empty when the full weights are recorded.
+  Matrix weights_overview;
+  int overview_pool = 1;
 };
 
 struct Trace {

@@ -9,9 +9,9 @@
 
 namespace ap::io {
 
-// The largest side any scenario matrix can have (w_o has heads·d_v rows: 64 · 1024).
-inline constexpr long long max_import_side =
-    static_cast<long long>(core::limits::max_heads) * core::limits::max_head_width;
+// The longest side an imported matrix may have: 65,536 (every weight of a 64-head, 1024-wide layer fits; with
+// more heads the 4 Mi-number limit of a weight matrix is reached first anyway).
+inline constexpr long long max_import_side = 65536;
 
 struct ImportLimits {
   std::size_t max_bytes = core::limits::max_json_bytes;          // the text or file: 64 MiB

@@ -2,6 +2,7 @@
 #include "io/json_reader.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <vector>
 
@@ -298,9 +299,37 @@ long long read_integer(const json& j, const std::string& field, long long lo, lo
   return static_cast<long long>(v);
 }
 
+namespace {
+
+// A block of io/scenario_binary.hpp: u32 rows, u32 cols, then rows × cols little-endian float64.
+core::Matrix read_binary_matrix(const json::binary_t& bytes, const std::string& field, long long expected_rows,
+                                long long expected_cols, long long max_rows, long long max_cols) {
+  std::uint32_t rows = 0, cols = 0;
+  if (bytes.size() < 8) throw InputError(field, "a truncated binary block");
+  std::memcpy(&rows, bytes.data(), 4);
+  std::memcpy(&cols, bytes.data() + 4, 4);
+  if (bytes.size() != 8 + std::uint64_t{rows} * cols * sizeof(double)) throw InputError(field, "a truncated binary block");
+  if ((expected_rows >= 0 && rows != expected_rows) || (expected_cols >= 0 && cols != expected_cols))
+    throw InputError(field, "expected " + std::to_string(expected_rows) + " × " + std::to_string(expected_cols) + ", got " +
+                                std::to_string(rows) + " × " + std::to_string(cols));
+  if (rows == 0 || cols == 0) throw InputError(field, "expected at least one row and one column");
+  if (rows > max_rows || cols > max_cols)
+    throw InputError(field, std::to_string(rows) + " × " + std::to_string(cols) + " exceeds the limit of " +
+                                std::to_string(max_rows) + " × " + std::to_string(max_cols));
+  core::Matrix m(rows, cols);
+  std::memcpy(m.data(), bytes.data() + 8, static_cast<std::size_t>(m.size()) * sizeof(double));
+  for (Eigen::Index r = 0; r < m.rows(); ++r)
+    for (Eigen::Index c = 0; c < m.cols(); ++c)
+      if (!std::isfinite(m(r, c))) throw InputError(cell_name(field, r, c), "expected a finite number");
+  return m;
+}
+
+}  // namespace
+
 core::Matrix read_matrix(const json& j, const std::string& field, long long expected_rows, long long expected_cols,
                          long long max_rows, long long max_cols, std::string_view rows_meaning,
                          std::string_view cols_meaning) {
+  if (j.is_binary()) return read_binary_matrix(j.get_binary(), field, expected_rows, expected_cols, max_rows, max_cols);
   if (!j.is_array()) throw InputError(field, "expected an array of rows, got " + describe_json_value(j));
   const long long rows = static_cast<long long>(j.size());
   if (expected_rows >= 0 && rows != expected_rows)

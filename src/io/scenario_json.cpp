@@ -270,11 +270,11 @@ json mask_to_json(const core::MaskSpec& mask) {
   return o;
 }
 
-json positional_to_json(const core::Positional& p) {
+json positional_to_json(const core::Positional& p, const MatrixEncoder& encode) {
   switch (p.kind) {
     case core::PositionalKind::none: return "none";
     case core::PositionalKind::sinusoidal: return "sinusoidal";
-    case core::PositionalKind::learned: return {{"learned", matrix_to_json(p.learned)}};
+    case core::PositionalKind::learned: return {{"learned", encode(p.learned)}};
     case core::PositionalKind::rope:
       if (p.rope_base == 10000.0 && p.rope_pairing == core::RopePairing::interleaved) return "rope";
       return {{"rope", {{"base", p.rope_base},
@@ -285,19 +285,21 @@ json positional_to_json(const core::Positional& p) {
 
 }  // namespace
 
-json scenario_to_json(const core::Scenario& s) {
+json scenario_to_json(const core::Scenario& s) { return scenario_to_json(s, matrix_to_json); }
+
+json scenario_to_json(const core::Scenario& s, const MatrixEncoder& encode) {
   json doc = json::object();
   doc["version"] = 1;
   doc["tokens"] = s.query.tokens;
-  doc["x"] = matrix_to_json(s.query.x);
-  if (s.context) doc["context"] = {{"tokens", s.context->tokens}, {"x", matrix_to_json(s.context->x)}};
+  doc["x"] = encode(s.query.x);
+  if (s.context) doc["context"] = {{"tokens", s.context->tokens}, {"x", encode(s.context->x)}};
   doc["heads"] = s.heads;
   doc["d_k"] = s.d_k;
   doc["d_v"] = s.d_v;
-  doc["w_q"] = matrix_to_json(s.w_q);
-  doc["w_k"] = matrix_to_json(s.w_k);
-  doc["w_v"] = matrix_to_json(s.w_v);
-  doc["w_o"] = matrix_to_json(s.w_o);
+  doc["w_q"] = encode(s.w_q);
+  doc["w_k"] = encode(s.w_k);
+  doc["w_v"] = encode(s.w_v);
+  doc["w_o"] = encode(s.w_o);
   doc["b_q"] = vector_to_json(s.b_q);
   doc["b_k"] = vector_to_json(s.b_k);
   doc["b_v"] = vector_to_json(s.b_v);
@@ -308,7 +310,7 @@ json scenario_to_json(const core::Scenario& s) {
     case core::ScaleKind::multiplier: doc["scale"] = s.scale.multiplier; break;
   }
   doc["mask"] = mask_to_json(s.mask);
-  doc["positional"] = positional_to_json(s.positional);
+  doc["positional"] = positional_to_json(s.positional, encode);
   return doc;
 }
 

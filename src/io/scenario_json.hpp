@@ -2,6 +2,7 @@
 // before anything of that size is allocated, and a bad field is named with its row and column.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -15,8 +16,13 @@ namespace ap::io {
 core::Scenario parse_scenario(std::string_view text);
 core::Scenario scenario_from_json(const nlohmann::json& doc);
 
+// How a matrix is written: arrays of rows (the JSON of SPEC §1), or a reference to a binary block
+// (io/scenario_binary.hpp, the page's autosave and fast loading).
+using MatrixEncoder = std::function<nlohmann::json(const core::Matrix&)>;
+
 // The explicit form: every field written, numbers exact (17 significant digits round-trip).
 nlohmann::json scenario_to_json(const core::Scenario& scenario);
+nlohmann::json scenario_to_json(const core::Scenario& scenario, const MatrixEncoder& encode);
 std::string scenario_to_string(const core::Scenario& scenario, int indent = -1);
 
 // Helpers shared with the trace writer and paste import.

@@ -98,7 +98,7 @@ TEST_CASE("scenario: validate_scenario names the field") {
   }
   SECTION("too many heads") {
     s.heads = ap::core::limits::max_heads + 1;
-    CHECK(refusal(s) == "heads: expected 1 to 64, got 65");
+    CHECK(refusal(s) == "heads: expected 1 to 128, got 129");
   }
   SECTION("a context of the wrong width") {
     s.context = ap::core::Sequence{{"a"}, Matrix::Ones(1, 5)};

@@ -1,0 +1,128 @@
+// Breakdowns of trace cells into their inputs (see breakdown.hpp). Each term is read from the trace or the
+// scenario, so Σ a·b reproduces the trace's number up to the backend's own rounding.
+#include "core/breakdown.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "core/positional.hpp"
+
+namespace ap::core {
+
+namespace {
+
+std::string at(int i) { return "[" + std::to_string(i) + "]"; }
+
+bool in(const Matrix& m, int i, int j) { return i >= 0 && j >= 0 && i < m.rows() && j < m.cols(); }
+
+// The column of the projection weights that gives coordinate c of a head's q or k after RoPE: the rotation
+// mixes pair partners, so coordinate c = cos θ·(x·W)[a] ∓ sin θ·(x·W)[b] = x · (cos θ·W[:, a] ∓ sin θ·W[:, b]).
+struct Mixed {
+  int a = 0, b = 0;
+  double ca = 1, cb = 0;  // coefficients of columns a and b
+};
+
+Mixed rope_mix(const Scenario& s, int position, int c) {
+  Mixed mx{c, c, 1, 0};
+  if (s.positional.kind != PositionalKind::rope) return mx;
+  const int width = s.d_k, pairs = width / 2;
+  const bool inter = s.positional.rope_pairing == RopePairing::interleaved;
+  const int pair = inter ? c / 2 : c % pairs;
+  const bool first = inter ? c % 2 == 0 : c < pairs;
+  const int ia = inter ? 2 * pair : pair, ib = inter ? 2 * pair + 1 : pair + pairs;
+  const double theta = rope_angle(position, pair, width, s.positional.rope_base);
+  if (first) return {ia, ib, std::cos(theta), -std::sin(theta)};  // a' = a cos − b sin
+  return {ia, ib, std::sin(theta), std::cos(theta)};              // b' = a sin + b cos
+}
+
+Breakdown projection(const Scenario& s, const Trace& t, const char* name, int head, int row, int c) {
+  const bool query = name[0] == 'q', value = name[0] == 'v';
+  const Matrix& in_rows = query || !s.context ? t.x_in : t.context_in;
+  const Matrix& w = query ? s.w_q : name[0] == 'k' ? s.w_k : s.w_v;
+  const RowVector& bias = query ? s.b_q : name[0] == 'k' ? s.b_k : s.b_v;
+  const int width = value ? s.d_v : s.d_k;
+  const HeadTrace& h = t.heads[static_cast<std::size_t>(head)];
+  Breakdown b;
+  b.value = (query ? h.q : name[0] == 'k' ? h.k : h.v)(row, c);
+  const Mixed mx = value ? Mixed{c, c, 1, 0} : rope_mix(s, row, c);
+  const int col_a = head * width + mx.a, col_b = head * width + mx.b;
+  const std::string W = query ? "W_Q" : name[0] == 'k' ? "W_K" : "W_V";
+  const std::string src = query || !s.context ? "x" : "context.x";
+  b.formula = std::string(name) + at(head) + at(row) + at(c) + " = Σ_m " + src + at(row) + "[m]·" + W + "[m]" + at(col_a) +
+              (mx.cb != 0 ? " (RoPE: the column mixes " + W + " columns " + std::to_string(col_a) + " and " + std::to_string(col_b) + ")" : "") +
+              " + bias";
+  for (int m = 0; m < s.d_model(); ++m) {
+    const double weight = mx.ca * w(m, col_a) + (mx.cb != 0 ? mx.cb * w(m, col_b) : 0.0);
+    b.terms.push_back({src + at(row) + at(m) + "·" + W + at(m) + at(col_a), in_rows(row, m), weight});
+  }
+  const double bias_term = mx.ca * bias(col_a) + (mx.cb != 0 ? mx.cb * bias(col_b) : 0.0);
+  b.terms.push_back({std::string("b_") + name[0] + at(col_a), bias_term, 1.0});
+  return b;
+}
+
+}  // namespace
+
+std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const std::string& id) {
+  char name[16] = {};
+  int a = -1, b = -1, c = -1;
+  char tail = 0;
+  const int three = std::sscanf(id.c_str(), "%15[a-z][%d][%d][%d]%c", name, &a, &b, &c, &tail);
+  const std::string kind = name;
+  if (kind == "output") {
+    if (std::sscanf(id.c_str(), "output[%d][%d]%c", &a, &b, &tail) != 2 || !in(t.output, a, b)) return std::nullopt;
+    Breakdown r;
+    r.value = t.output(a, b);
+    r.formula = "output" + at(a) + at(b) + " = Σ_k concat" + at(a) + "[k]·W_O[k]" + at(b) + " + b_O" + at(b);
+    for (int k = 0; k < t.concat.cols(); ++k)
+      r.terms.push_back({"concat" + at(a) + at(k) + "·W_O" + at(k) + at(b), t.concat(a, k), s.w_o(k, b)});
+    r.terms.push_back({"b_o" + at(b), s.b_o(b), 1.0});
+    return r;
+  }
+  if (three != 4 || a < 0 || a >= static_cast<int>(t.heads.size())) return std::nullopt;
+  const HeadTrace& h = t.heads[static_cast<std::size_t>(a)];
+  const int head = a, i = b, j = c;
+  if (kind == "q" || kind == "k" || kind == "v") {
+    const Matrix& m = kind == "q" ? h.q : kind == "k" ? h.k : h.v;
+    if (!in(m, i, j)) return std::nullopt;
+    return projection(s, t, kind.c_str(), head, i, j);
+  }
+  if (kind == "scores") {
+    if (!in(h.scores, i, j)) return std::nullopt;
+    Breakdown r;
+    r.value = h.scores(i, j);
+    r.formula = "scores" + at(head) + at(i) + at(j) + " = Σ_c q" + at(head) + at(i) + "[c]·k" + at(head) + at(j) + "[c]";
+    for (int d = 0; d < h.q.cols(); ++d)
+      r.terms.push_back({"q" + at(i) + at(d) + "·k" + at(j) + at(d), h.q(i, d), h.k(j, d)});
+    return r;
+  }
+  if (kind == "out") {
+    if (!in(h.output, i, j) || h.weights.size() == 0) return std::nullopt;
+    Breakdown r;
+    r.value = h.output(i, j);
+    r.formula = "out" + at(head) + at(i) + at(j) + " = Σ_j weights" + at(head) + at(i) + "[j]·v" + at(head) + "[j]" + at(j);
+    for (int key = 0; key < h.weights.cols(); ++key)
+      r.terms.push_back({"w" + at(i) + at(key) + "·v" + at(key) + at(j), h.weights(i, key), h.v(key, j)});
+    return r;
+  }
+  if (kind == "weights") {
+    if (!in(h.weights, i, j)) return std::nullopt;
+    Breakdown r;
+    r.value = h.weights(i, j);
+    r.is_ratio = true;
+    r.formula = "weights" + at(head) + at(i) + at(j) + " = exp(s" + at(i) + at(j) + " − max_j s" + at(i) + "[j]) / Σ_j exp(s" +
+                at(i) + "[j] − max_j s" + at(i) + "[j]), s = scaled scores over the allowed keys";
+    double top = -std::numeric_limits<double>::infinity();
+    for (int key = 0; key < h.scaled.cols(); ++key)
+      if (t.allowed(i, key)) top = std::max(top, h.scaled(i, key));
+    r.masked = !t.allowed(i, j);
+    if (top == -std::numeric_limits<double>::infinity()) return r;  // an empty row: 0 / 0 shown as 0
+    for (int key = 0; key < h.scaled.cols(); ++key)
+      if (t.allowed(i, key)) r.denominator += std::exp(h.scaled(i, key) - top);
+    r.numerator = r.masked ? 0.0 : std::exp(h.scaled(i, j) - top);
+    return r;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ap::core

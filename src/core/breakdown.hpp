@@ -1,0 +1,33 @@
+// Where one number of the trace comes from, as data (SPEC §3 window.playground.explain, and the views' tooltips):
+// a product as its terms, value = Σ a·b (a bias is a term with b = 1); a softmax weight as
+// numerator / denominator = exp(s_ij − max_i) / Σ_j exp(s_ij − max_i). Ids: scores[h][i][j], weights[h][i][j],
+// out[h][i][c] (weights · V), output[i][c], q[h][i][c], k[h][j][c], v[h][j][c].
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "core/trace.hpp"
+
+namespace ap::core {
+
+struct BreakdownTerm {
+  std::string label;  // "q[2][0]·k[1][0]", "w[2][3]·v[3][1]", "b_o[1]"
+  double a = 0, b = 0;
+};
+
+struct Breakdown {
+  double value = 0;     // the trace's number
+  std::string formula;  // "scores[0][2][1] = Σ_c q[2][c]·k[1][c]"
+  std::vector<BreakdownTerm> terms;  // products (empty for a weight)
+  bool is_ratio = false;             // a weight: value = numerator / denominator
+  double numerator = 0, denominator = 0;
+  bool masked = false;               // a weight of a masked cell (0: the softmax never saw it)
+};
+
+// The breakdown of `id`, or nothing for an id that names no cell of this trace (or a head not recorded).
+std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const std::string& id);
+
+}  // namespace ap::core

@@ -1,0 +1,176 @@
+// The pipeline in bounded steps (see trace_job.hpp).
+#include "core/trace_job.hpp"
+
+#include <algorithm>
+
+#include "core/diagnostics.hpp"
+#include "core/limits.hpp"
+
+namespace ap::core {
+
+bool records_all_heads(const Scenario& s) {
+  return static_cast<long long>(s.heads) * s.n() * s.m() <= limits::record_all_heads_cells;
+}
+
+template <class T>
+struct TraceJob<T>::State {
+  enum class Stage { project, heads, finish, done };
+
+  const Scenario& s;
+  Kernel<T>& kernel;
+  JobOptions options;
+  Stage stage = Stage::project;
+  Projected<T> projected;
+  Trace trace;
+  MatrixT<T> concat;  // N × h·d_v: every head's output block, then · W_O
+  MaskRule mask;
+  int head = 0, row = 0, block_rows = 1;
+  HeadTrace current;          // the head under way
+  bool current_recorded = false;
+  int pool = 1;               // overview: cells per pooled cell
+  std::vector<T> scores, weights;  // block_rows × M: one block's raw scores and softmax weights
+  double work_done = 0, work_total = 1;
+
+  State(const Scenario& scenario, Kernel<T>& k, JobOptions o)
+      : s(scenario), kernel(k), options(std::move(o)), mask(scenario.mask, scenario.n(), scenario.m()) {
+    const double n = s.n(), m = s.m(), d = s.d_model(), h = s.heads;
+    const double project = (n + 2 * m) * d * h * std::max(s.d_k, s.d_v);
+    const double heads = h * n * m * (s.d_k + s.d_v);
+    const double finish = n * h * s.d_v * d;
+    work_total = project + heads + finish;
+    const long long per_row = static_cast<long long>(s.m()) * (s.d_k + s.d_v);
+    block_rows = static_cast<int>(std::clamp<long long>(options.work_per_step / std::max(1LL, per_row), 8, s.n()));
+  }
+
+  bool records(int h) const {
+    return options.record_all_heads ||
+           std::find(options.recorded_heads.begin(), options.recorded_heads.end(), h) != options.recorded_heads.end();
+  }
+
+  void start_head() {
+    const int n = s.n(), m = s.m();
+    current = HeadTrace{};
+    current_recorded = records(head);
+    resize_diagnostics(current.diagnostics, n);
+    if (current_recorded) {
+      current.scores.resize(n, m);
+      current.scaled.resize(n, m);
+      current.weights.resize(n, m);
+    }
+    if (options.overview_side > 0 && !current_recorded) {
+      pool = std::max(1, (std::max(n, m) + options.overview_side - 1) / options.overview_side);
+      current.weights_overview = Matrix::Zero((n + pool - 1) / pool, (m + pool - 1) / pool);
+      current.overview_pool = pool;
+    }
+  }
+
+  // One block of query rows [row, row + rows) of the current head.
+  void attend_block() {
+    const int n = s.n(), m = s.m(), h = s.heads, dk = s.d_k, dv = s.d_v;
+    const int rows = std::min(block_rows, n - row);
+    const std::size_t cells = static_cast<std::size_t>(rows) * m;
+    if (scores.size() < cells) scores.resize(cells);
+    if (weights.size() < cells) weights.resize(cells);
+    const MaskRule block_mask = mask.rows(row, rows);
+    HeadProblem<T> hp;
+    hp.n = rows; hp.m = m; hp.d_k = dk; hp.d_v = dv;
+    hp.q = projected.q.data() + static_cast<std::size_t>(row) * h * dk + static_cast<std::size_t>(head) * dk;
+    hp.q_stride = h * dk;
+    hp.k = projected.k.data() + static_cast<std::size_t>(head) * dk; hp.k_stride = h * dk;
+    hp.v = projected.v.data() + static_cast<std::size_t>(head) * dv; hp.v_stride = h * dv;
+    hp.scale = static_cast<T>(trace.scale);
+    hp.mask = &block_mask;
+    hp.scores = scores.data();
+    hp.weights = weights.data();
+    hp.out = concat.data() + static_cast<std::size_t>(row) * h * dv + static_cast<std::size_t>(head) * dv;
+    hp.out_stride = h * dv;
+    kernel.attend(hp);
+
+    row_diagnostics_block(scores.data(), weights.data(), rows, m, row, trace.allowed, trace.scale, current.diagnostics);
+    using Block = Eigen::Map<const MatrixT<T>>;
+    if (current_recorded) {
+      current.scores.middleRows(row, rows) = Block(scores.data(), rows, m).template cast<double>();
+      current.scaled.middleRows(row, rows) = trace.scale * current.scores.middleRows(row, rows);
+      current.weights.middleRows(row, rows) = Block(weights.data(), rows, m).template cast<double>();
+    } else if (current.weights_overview.size() > 0) {
+      for (int r = 0; r < rows; ++r)
+        for (int j = 0; j < m; ++j) {
+          double& cell = current.weights_overview((row + r) / pool, j / pool);
+          cell = std::max(cell, static_cast<double>(weights[static_cast<std::size_t>(r) * m + j]));
+        }
+    }
+    work_done += static_cast<double>(rows) * m * (dk + dv);
+    row += rows;
+  }
+
+  void finish_head() {
+    const int dk = s.d_k, dv = s.d_v;
+    current.q = projected.q.middleCols(head * dk, dk).template cast<double>();
+    current.k = projected.k.middleCols(head * dk, dk).template cast<double>();
+    current.v = projected.v.middleCols(head * dv, dv).template cast<double>();
+    current.output = concat.middleCols(head * dv, dv).template cast<double>();
+    trace.heads.push_back(std::move(current));
+    ++head;
+    row = 0;
+  }
+
+  bool step() {
+    switch (stage) {
+      case Stage::project:
+        trace = begin_trace(s, kernel, projected);
+        concat.resize(s.n(), static_cast<Eigen::Index>(s.heads) * s.d_v);
+        work_done += static_cast<double>(s.n() + 2 * s.m()) * s.d_model() * s.heads * std::max(s.d_k, s.d_v);
+        stage = Stage::heads;
+        start_head();
+        return false;
+      case Stage::heads:
+        attend_block();
+        if (row >= s.n()) {
+          finish_head();
+          if (head < s.heads) start_head();
+          else stage = Stage::finish;
+        }
+        return false;
+      case Stage::finish:
+        finish_trace(trace, s, kernel, concat);
+        work_done = work_total;
+        stage = Stage::done;
+        return true;
+      case Stage::done:
+        return true;
+    }
+    return true;
+  }
+};
+
+template <class T>
+TraceJob<T>::TraceJob(const Scenario& scenario, Kernel<T>& kernel, JobOptions options)
+    : state_(std::make_unique<State>(scenario, kernel, std::move(options))) {}
+
+template <class T>
+TraceJob<T>::~TraceJob() = default;
+
+template <class T>
+bool TraceJob<T>::step() {
+  return state_->step();
+}
+
+template <class T>
+bool TraceJob<T>::done() const {
+  return state_->stage == State::Stage::done;
+}
+
+template <class T>
+double TraceJob<T>::progress() const {
+  return std::clamp(state_->work_done / state_->work_total, 0.0, 1.0);
+}
+
+template <class T>
+Trace TraceJob<T>::take() {
+  return std::move(state_->trace);
+}
+
+template class TraceJob<float>;
+template class TraceJob<double>;
+
+}  // namespace ap::core

@@ -1,0 +1,103 @@
+// Scenario ⇄ binary buffer (see scenario_binary.hpp).
+#include "io/scenario_binary.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/limits.hpp"
+#include "io/json_reader.hpp"
+#include "io/scenario_json.hpp"
+
+namespace ap::io {
+
+using core::InputError;
+using nlohmann::json;
+
+namespace {
+
+constexpr char magic[4] = {'A', 'P', 'S', 'B'};
+constexpr std::uint32_t version = 1;
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int b = 0; b < 4; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
+}
+
+std::uint32_t get_u32(std::string_view in, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int b = 0; b < 4; ++b) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[at + b])) << (8 * b);
+  return v;
+}
+
+void pad8(std::string& out) {
+  while (out.size() % 8 != 0) out.push_back('\0');
+}
+
+// The fields that may hold a block, as JSON pointers.
+const char* const block_fields[] = {"/x", "/context/x", "/w_q", "/w_k", "/w_v", "/w_o", "/positional/learned"};
+
+}  // namespace
+
+std::string scenario_to_binary(const core::Scenario& s) {
+  std::vector<const core::Matrix*> blocks;
+  const json header = scenario_to_json(s, [&](const core::Matrix& m) {
+    blocks.push_back(&m);
+    return json{{"$block", blocks.size() - 1}};
+  });
+  const std::string text = header.dump();
+  std::string out(magic, sizeof magic);
+  put_u32(out, version);
+  put_u32(out, static_cast<std::uint32_t>(text.size()));
+  out += text;
+  pad8(out);
+  for (const core::Matrix* m : blocks) {
+    put_u32(out, static_cast<std::uint32_t>(m->rows()));
+    put_u32(out, static_cast<std::uint32_t>(m->cols()));
+    const std::size_t at = out.size(), bytes = static_cast<std::size_t>(m->size()) * sizeof(double);
+    out.resize(at + bytes);
+    std::memcpy(out.data() + at, m->data(), bytes);  // row-major doubles; the page and the desktop are little-endian
+  }
+  return out;
+}
+
+core::Scenario scenario_from_binary(std::string_view in) {
+  if (in.size() > max_binary_scenario_bytes)
+    throw InputError("", "the binary scenario is " + std::to_string(in.size()) + " bytes, over the limit of " +
+                             std::to_string(max_binary_scenario_bytes));
+  if (in.size() < 12 || std::memcmp(in.data(), magic, sizeof magic) != 0)
+    throw InputError("", "not a binary scenario (no APSB header)");
+  if (get_u32(in, 4) != version) throw InputError("", "binary scenario version " + std::to_string(get_u32(in, 4)) + " is not 1");
+  const std::size_t header_bytes = get_u32(in, 8);
+  if (header_bytes > in.size() - 12) throw InputError("", "binary scenario: the header runs past the end");
+  json doc = parse_json_text(in.substr(12, header_bytes), core::limits::max_json_bytes, core::limits::max_json_depth);
+  std::size_t at = (12 + header_bytes + 7) / 8 * 8;
+  // The blocks in order, each checked against what is left before anything of its size is kept.
+  std::vector<std::string_view> blocks;
+  while (at < in.size()) {
+    if (in.size() - at < 8) throw InputError("", "binary scenario: a truncated block at byte " + std::to_string(at));
+    const std::uint64_t rows = get_u32(in, at), cols = get_u32(in, at + 4);
+    const std::uint64_t bytes = rows * cols * sizeof(double);
+    if (bytes > in.size() - at - 8)
+      throw InputError("", "binary scenario: block " + std::to_string(blocks.size()) + " (" + std::to_string(rows) + " × " +
+                               std::to_string(cols) + ") runs past the end");
+    blocks.push_back(in.substr(at, 8 + bytes));
+    at += 8 + bytes;
+  }
+  for (const char* field : block_fields) {
+    const json::json_pointer where(field);
+    if (!doc.contains(where)) continue;
+    json& value = doc[where];
+    if (!value.is_object() || !value.contains("$block")) continue;
+    const json& index = value["$block"];
+    if (!index.is_number_unsigned() || index.get<std::uint64_t>() >= blocks.size())
+      throw InputError(std::string(field + 1), "refers to a block the buffer does not have");
+    const std::string_view block = blocks[index.get<std::size_t>()];
+    value = json::binary(std::vector<std::uint8_t>(block.begin(), block.end()));  // read by read_matrix
+  }
+  return scenario_from_json(doc);
+}
+
+}  // namespace ap::io

@@ -1,0 +1,113 @@
+// The layer in steps (core/trace_job.hpp) gives the trace compute_trace gives, on every backend, in blocks of a
+// few rows (masks and cross-attention included); recording only some heads leaves the others' matrices out but
+// keeps their outputs, diagnostics and a max-pooled overview of their weights.
+#include <catch2/catch.hpp>
+
+#include "core/diagnostics.hpp"
+#include "core/trace_job.hpp"
+#include "kernels/registry.hpp"
+#include "support/numeric.hpp"
+#include "support/random_scenario.hpp"
+
+namespace {
+
+template <class T>
+ap::core::Trace run_job(const ap::core::Scenario& s, ap::core::Kernel<T>& kernel, ap::core::JobOptions o) {
+  ap::core::TraceJob<T> job(s, kernel, std::move(o));
+  int steps = 0;
+  double last = 0;
+  while (!job.step()) {
+    ++steps;
+    REQUIRE(job.progress() >= last);  // progress only grows
+    last = job.progress();
+    REQUIRE(steps < 100000);
+  }
+  CHECK(job.done());
+  CHECK(job.progress() == 1.0);
+  return job.take();
+}
+
+}  // namespace
+
+TEST_CASE("trace job: block by block equals the whole computation, every backend and mask kind") {
+  std::mt19937 rng(1717);
+  for (auto kind : ap::test::all_mask_kinds())
+    for (int trial = 0; trial < 3; ++trial) {
+      ap::core::Scenario s = ap::test::random_scenario(rng, ap::test::random_shape(rng, trial == 1));
+      s.mask = ap::test::random_mask(rng, kind, s.n(), s.m());
+      s.positional = ap::test::random_positional(rng, s);
+      ap::core::validate_scenario(s);
+      ap::core::JobOptions small_steps;
+      small_steps.work_per_step = 64;  // blocks of the minimum height: every block boundary is exercised
+      for (const auto& backend : ap::kernels::backend_names()) {
+        INFO(backend << ", mask " << ap::test::mask_kind_name(kind) << ", N " << s.n() << ", M " << s.m());
+        const ap::core::Trace whole = ap::kernels::run_backend(backend, s);
+        ap::core::Trace stepped;
+        if (backend == "reference") {
+          ap::core::ReferenceKernel k;
+          stepped = run_job<double>(s, k, small_steps);
+        } else {
+          auto k = ap::kernels::make_float_kernel(backend);
+          stepped = run_job<float>(s, *k, small_steps);
+        }
+        // The reference is row by row, so blocks change nothing; the float kernels tile rows, within 1e-6.
+        const double tol = backend == "reference" ? 0.0 : 1e-6;
+        CHECK(ap::test::rel_err(stepped.output, whole.output) <= tol);
+        REQUIRE(stepped.heads.size() == whole.heads.size());
+        for (std::size_t h = 0; h < whole.heads.size(); ++h) {
+          CHECK(ap::test::rel_err(stepped.heads[h].weights, whole.heads[h].weights) <= tol);
+          CHECK(ap::test::rel_err(stepped.heads[h].scores, whole.heads[h].scores) <= tol);
+          CHECK(ap::test::rel_err(stepped.heads[h].scaled, whole.heads[h].scaled) <= tol);
+          CHECK(ap::test::rel_err(stepped.heads[h].output, whole.heads[h].output) <= tol);
+          const auto& a = stepped.heads[h].diagnostics, &b = whole.heads[h].diagnostics;
+          for (std::size_t i = 0; i < b.entropy.size(); ++i) {
+            CHECK(a.entropy[i] == Approx(b.entropy[i]).margin(1e-9));
+            CHECK(a.max_weight[i] == Approx(b.max_weight[i]).margin(1e-12));
+            CHECK(a.scaled_variance[i] == Approx(b.scaled_variance[i]).margin(1e-9));
+            CHECK(a.jacobian_norm[i] == Approx(b.jacobian_norm[i]).margin(1e-9));
+          }
+        }
+        CHECK(stepped.empty_rows == whole.empty_rows);
+        CHECK(stepped.allowed == whole.allowed);
+      }
+    }
+}
+
+TEST_CASE("trace job: only the shown heads keep their N × M matrices; the others keep an honest overview") {
+  std::mt19937 rng(4242);
+  ap::core::Scenario s = ap::test::random_scenario(rng, ap::test::Shape{37, 0, 12, 3, 4, 5});
+  s.mask.causal = ap::core::CausalAlign::top_left;
+  ap::core::validate_scenario(s);
+  const ap::core::Trace whole = ap::kernels::run_backend("reference", s);
+  ap::core::ReferenceKernel k;
+  ap::core::JobOptions o;
+  o.record_all_heads = false;
+  o.recorded_heads = {1};
+  o.overview_side = 8;  // 37 keys → pools of 5
+  const ap::core::Trace t = run_job<double>(s, k, o);
+  CHECK(t.output == whole.output);
+  for (int h = 0; h < 3; ++h) {
+    const auto& got = t.heads[static_cast<std::size_t>(h)];
+    const auto& want = whole.heads[static_cast<std::size_t>(h)];
+    CHECK(got.output == want.output);
+    CHECK(got.q == want.q);
+    CHECK(got.diagnostics.entropy == want.diagnostics.entropy);
+    if (h == 1) {
+      CHECK(got.weights == want.weights);
+      CHECK(got.weights_overview.size() == 0);
+      continue;
+    }
+    CHECK(got.weights.size() == 0);
+    CHECK(got.scores.size() == 0);
+    REQUIRE(got.overview_pool == 5);
+    REQUIRE(got.weights_overview.rows() == 8);
+    REQUIRE(got.weights_overview.cols() == 8);
+    for (int a = 0; a < 8; ++a)  // each pooled cell is the largest weight of its block
+      for (int b = 0; b < 8; ++b) {
+        double top = 0;
+        for (int i = a * 5; i < std::min(37, a * 5 + 5); ++i)
+          for (int j = b * 5; j < std::min(37, b * 5 + 5); ++j) top = std::max(top, want.weights(i, j));
+        CHECK(got.weights_overview(a, b) == top);
+      }
+  }
+}
