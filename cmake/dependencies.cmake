@@ -14,16 +14,23 @@ target_include_directories(ap_deps SYSTEM INTERFACE "${AP_DEPS_INCLUDE}" /usr/in
 # Eigen's own OpenMP/BLAS paths stay off: one thread, same code natively and in the browser.
 target_compile_definitions(ap_deps INTERFACE EIGEN_DONT_PARALLELIZE)
 
-if(AP_BUILD_APP)
+if(AP_BUILD_UI)
   set(AP_IMGUI_DIR "${PROJECT_SOURCE_DIR}/third_party/imgui")
   if(NOT EXISTS "${AP_IMGUI_DIR}/imgui.cpp")
     message(FATAL_ERROR "Dear ImGui sources are missing in third_party/imgui: run scripts/setup.sh")
   endif()
-  add_library(imgui STATIC
+  # The core of Dear ImGui: all the panels (src/ui) need, and all its null-backend test needs (tests/ui).
+  add_library(imgui_core STATIC
     "${AP_IMGUI_DIR}/imgui.cpp" "${AP_IMGUI_DIR}/imgui_draw.cpp" "${AP_IMGUI_DIR}/imgui_tables.cpp"
-    "${AP_IMGUI_DIR}/imgui_widgets.cpp" "${AP_IMGUI_DIR}/imgui_demo.cpp"
-    "${AP_IMGUI_DIR}/backends/imgui_impl_glfw.cpp" "${AP_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
-  target_include_directories(imgui SYSTEM PUBLIC "${AP_IMGUI_DIR}" "${AP_IMGUI_DIR}/backends")
+    "${AP_IMGUI_DIR}/imgui_widgets.cpp" "${AP_IMGUI_DIR}/imgui_demo.cpp")
+  target_include_directories(imgui_core SYSTEM PUBLIC "${AP_IMGUI_DIR}" "${PROJECT_SOURCE_DIR}/cmake/imgui")
+  target_compile_definitions(imgui_core PUBLIC IMGUI_USER_CONFIG="ap_imconfig.h")
+endif()
+if(AP_BUILD_APP)
+  # Its GLFW and OpenGL 3 / WebGL2 backends: the platform shells (src/app) only.
+  add_library(imgui STATIC "${AP_IMGUI_DIR}/backends/imgui_impl_glfw.cpp" "${AP_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+  target_include_directories(imgui SYSTEM PUBLIC "${AP_IMGUI_DIR}/backends")
+  target_link_libraries(imgui PUBLIC imgui_core)
   if(EMSCRIPTEN)
     target_link_options(imgui PUBLIC "-sUSE_GLFW=3" "-sUSE_WEBGL2=1" "-sFULL_ES3=1")
   else()

@@ -1,7 +1,9 @@
 # Compiler and linker flags that differ between the native and the web build.
 if(EMSCRIPTEN)
-  # WASM SIMD128 for the kernels; exceptions on (a throw otherwise aborts the module).
-  add_compile_options(-msimd128 -fexceptions)
+  # WASM SIMD128 for the kernels; exceptions on (a throw otherwise aborts the module). Every object is
+  # compiled for threads (-pthread: atomics, thread-safe malloc), so the one set of libraries links into both
+  # pages: the threaded one (cross-origin isolated: computing on a worker) and the single-threaded one.
+  add_compile_options(-msimd128 -fexceptions -pthread)
   add_link_options(-fexceptions -sALLOW_MEMORY_GROWTH=1)
   # The toolchain sets a plain `node`; ours must not fetch the .wasm by path (node 20's fetch can't).
   set(CMAKE_CROSSCOMPILING_EMULATOR "node;--no-experimental-fetch" CACHE STRING "" FORCE)

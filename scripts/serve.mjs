@@ -23,6 +23,8 @@ export function serve(dir, port = 0) {
       res.writeHead(200, {
         'Content-Type': types[path.extname(file)] || 'application/octet-stream',
         'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store',
+        // Cross-origin isolation: the page may then compute on a worker thread (web/loader.js).
+        'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
       });
       res.end(data);
     });

@@ -1,10 +1,11 @@
 // window.playground (shared/SPEC.md §3): the page's test and scripting interface, over the module's
 // exported C functions (src/app/main_web.cpp). Loaded with --pre-js, so it runs before the module starts.
+// The threaded build loads this file in its compute worker too: everything here is for the page's thread only.
 var Module = typeof Module !== 'undefined' ? Module : {};
-Module.canvas = document.getElementById('canvas');
-Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+if (typeof document !== 'undefined') (function () {
+  Module.canvas = document.getElementById('canvas');
+  Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
 
-(function () {
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
   // String arguments go through the heap: ccall copies a 'string' onto the stack at 4 bytes a character,
@@ -23,6 +24,12 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     }
   };
   const callJson = (name, ...args) => JSON.parse(call(name, ...args));
+  // The heap as bytes. In the threaded build the compute worker can grow the memory; this thread's views are
+  // then renewed before use (Emscripten's own code does the same through its GROWABLE_HEAP helpers).
+  const heapU8 = () => {
+    if (typeof wasmMemory !== 'undefined' && HEAPU8.buffer !== wasmMemory.buffer) updateGlobalBufferAndViews(wasmMemory.buffer);
+    return HEAPU8;
+  };
   const withHeapString = (text, use) => {
     const size = lengthBytesUTF8(text) + 1;
     const pointer = _malloc(size);
@@ -44,11 +51,29 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
   window.playground = {
     ready,
     loadScenario(jsonOrObject) {
+      // A large scenario goes over as one binary buffer (its matrices as float64 blocks, never printed or parsed
+      // as text); anything unusual takes the JSON path, whose messages name the field, row and column.
+      const fast = binaryScenario(jsonOrObject);
+      if (fast) return loadBinary(fast);
       const text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
       return callJson('ap_load_scenario', text);
     },
+    presets: () => callJson('ap_presets'),
+    loadPreset: (name) => callJson('ap_load_preset', String(name)),
+    explain: (id) => callJson('ap_explain', String(id)),
+    // Stops the computation under way (the views keep the last result); recompute() starts it again.
+    cancelCompute: () => Module.ccall('ap_cancel_compute', null, [], []),
+    recompute: () => Module.ccall('ap_recompute', null, [], []),
+    compareWithReference: () => Module.ccall('ap_compare_with_reference', null, [], []),
+    // Resolves once the last autosave has been written (or has failed, saying so on screen).
+    whenSaved: () => saving,
+    // The last frames (up to 600): how long each took on this thread (ms, the module's frame: UI, GL calls, a
+    // compute slice in the single-threaded build) and when it started (performance.now()).
+    frameTimes: () => frameLog.slice(),
     getScenario: () => callJson('ap_get_scenario'),
-    getTrace: () => callJson('ap_get_trace'),
+    // getTrace(): the whole trace (SPEC §3); getTrace({rows: [0, 1, 1023]}): those query rows only (a large layer's
+    // whole trace is hundreds of megabytes of JSON), as attention-cli run --rows prints them.
+    getTrace: (options) => (options && options.rows ? callJson('ap_get_trace_rows', JSON.stringify(options.rows)) : callJson('ap_get_trace')),
     backends: () => callJson('ap_backends'),
     setBackend: (name) => callJson('ap_set_backend', String(name)),
     widgetRect: (id) => callJson('ap_widget_rect', String(id)),
@@ -111,7 +136,7 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
   const giveFile = (file) => file.arrayBuffer().then((buffer) => {
     const bytes = new Uint8Array(buffer);
     const dataPointer = _malloc(Math.max(1, bytes.length));
-    HEAPU8.set(bytes, dataPointer);
+    heapU8().set(bytes, dataPointer);
     try {
       withHeapString(file.name, (namePointer) =>
         Module.ccall('ap_file_arrived', null, ['number', 'number', 'number'], [namePointer, dataPointer, bytes.length]));
@@ -145,32 +170,195 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     withHeapString(text, (pointer) => Module.ccall('ap_paste_text', null, ['number'], [pointer]));
   });
 
-  // Autosave: the scenario on screen goes to localStorage after every change; a reload restores it
-  // (a share link in the URL wins over the saved state).
+  // [SECTION] Fast loading: a scenario object (or a large JSON text) as the binary buffer of io/scenario_binary.hpp.
+  const blockFields = [['x'], ['context', 'x'], ['w_q'], ['w_k'], ['w_v'], ['w_o'], ['positional', 'learned']];
+  const fastLoadNumbers = 1 << 14;  // below this a scenario is small: the JSON path costs nothing
+  // A rectangular array of arrays of finite numbers as {rows, cols, data: Float64Array}, or null.
+  const asBlock = (value) => {
+    if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) return null;
+    const rows = value.length, cols = value[0].length;
+    if (cols === 0) return null;
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const row = value[i];
+      if (!Array.isArray(row) || row.length !== cols) return null;
+      for (let j = 0; j < cols; j++) {
+        const v = row[j];
+        if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+        data[i * cols + j] = v;
+      }
+    }
+    return { rows, cols, data };
+  };
+  const binaryScenario = (input) => {
+    let object = input;
+    if (typeof input === 'string') {
+      if (input.length < 1 << 20) return null;
+      try { object = JSON.parse(input); } catch (e) { return null; }  // the C++ parser names the error
+    }
+    if (!object || typeof object !== 'object' || Array.isArray(object)) return null;
+    const blocks = [];
+    const header = Object.assign({}, object);
+    let numbers = 0;
+    for (const path of blockFields) {
+      let parent = header;
+      for (let k = 0; k < path.length - 1 && parent; k++) {
+        const next = parent[path[k]];
+        if (!next || typeof next !== 'object' || Array.isArray(next)) { parent = null; break; }
+        parent[path[k]] = Object.assign({}, next);  // copies of the objects on the path: the caller's stays as it was
+        parent = parent[path[k]];
+      }
+      if (!parent) continue;
+      const key = path[path.length - 1];
+      const block = asBlock(parent[key]);
+      if (!block) continue;
+      parent[key] = { $block: blocks.length };
+      blocks.push(block);
+      numbers += block.data.length;
+    }
+    if (numbers < fastLoadNumbers) return null;
+    let text;
+    try { text = JSON.stringify(header); } catch (e) { return null; }
+    const headerBytes = new TextEncoder().encode(text);
+    let size = (12 + headerBytes.length + 7) & ~7;
+    for (const b of blocks) size += 8 + b.data.byteLength;
+    const bytes = new Uint8Array(size);
+    const view = new DataView(bytes.buffer);
+    bytes.set([65, 80, 83, 66]);  // "APSB"
+    view.setUint32(4, 1, true);
+    view.setUint32(8, headerBytes.length, true);
+    bytes.set(headerBytes, 12);
+    let at = (12 + headerBytes.length + 7) & ~7;
+    for (const b of blocks) {
+      view.setUint32(at, b.rows, true);
+      view.setUint32(at + 4, b.cols, true);
+      new Float64Array(bytes.buffer, at + 8, b.data.length).set(b.data);
+      at += 8 + b.data.byteLength;
+    }
+    return bytes;
+  };
+  const loadBinary = (bytes) => {
+    const pointer = _malloc(Math.max(1, bytes.length));
+    heapU8().set(bytes, pointer);
+    try {
+      return JSON.parse(Module.ccall('ap_load_scenario_binary', 'string', ['number', 'number'], [pointer, bytes.length]));
+    } finally {
+      _free(pointer);
+    }
+  };
+
+  // [SECTION] Autosave: after every change the scenario goes to IndexedDB as one binary buffer (bit for bit, any
+  // size the core allows); a reload restores it (a share link in the URL wins). Where IndexedDB is missing, a small
+  // scenario goes to localStorage as JSON. A save that fails says so on the page.
   const storageKey = 'attention-playground.scenario';
+  const smallJson = 1 << 20;  // bytes of binary below which localStorage also keeps a copy
+  let database = null;
+  const openDatabase = () => new Promise((resolve) => {
+    if (!window.indexedDB) { resolve(null); return; }
+    try {
+      const request = indexedDB.open('attention-playground', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('autosave');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+      request.onblocked = () => resolve(null);
+    } catch (e) { resolve(null); }
+  });
+  const storeGet = (key) => new Promise((resolve) => {
+    if (!database) { resolve(undefined); return; }
+    try {
+      const request = database.transaction('autosave', 'readonly').objectStore('autosave').get(key);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(undefined);
+    } catch (e) { resolve(undefined); }
+  });
+  const storePut = (key, value) => new Promise((resolve, reject) => {
+    try {
+      const transaction = database.transaction('autosave', 'readwrite');
+      transaction.objectStore('autosave').put(value, key);
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () => reject(transaction.error || new Error('the browser aborted the write'));
+    } catch (e) { reject(e); }
+  });
+  const problem = (text) => withHeapString(text, (pointer) => Module.ccall('ap_storage_problem', null, ['number'], [pointer]));
+  let saving = Promise.resolve();
   let savedRevision = -1;
-  Module.afterFrame = () => {
-    const revision = Module.ccall('ap_revision', 'number', [], []);
+  let saveTimer = null;
+  const saveNow = () => {
+    saveTimer = null;
+    const revision = Module.ccall('ap_scenario_revision', 'number', [], []);
     if (revision === savedRevision) return;
     savedRevision = revision;
-    try { localStorage.setItem(storageKey, call('ap_get_scenario')); } catch (e) { /* storage full or disabled */ }
+    const savedAt = Date.now();
+    const pointer = Module.ccall('ap_scenario_binary', 'number', [], []);
+    const size = Module.ccall('ap_scenario_binary_size', 'number', [], []);
+    const bytes = heapU8().slice(pointer, pointer + size);  // a copy: the heap may grow before the write
+    try {
+      if (size <= smallJson) {
+        localStorage.setItem(storageKey, call('ap_get_scenario'));
+        localStorage.setItem(storageKey + '.savedAt', String(savedAt));
+      } else {
+        localStorage.removeItem(storageKey);
+      }
+    } catch (e) { /* IndexedDB keeps it */ }
+    if (!database) {
+      if (size > smallJson) problem(`Not saved: this scenario (${(size / 1048576).toFixed(1)} MB) needs IndexedDB, which this browser does not offer here. Save it as a file.`);
+      return;
+    }
+    saving = saving.then(() => storePut('scenario', { bytes: bytes.buffer, revision, savedAt }))
+      .catch((e) => problem(`Not saved in the browser: ${e && e.message ? e.message : e}. Save it as a file to keep it.`));
   };
+  // A small scenario is saved in the frame it changed (a reload right after an edit keeps it); a large one once a
+  // burst of edits (typing, a drag) is over, since writing it costs a few milliseconds.
+  const frameLog = [];
+  let frameStart = 0;
+  Module.beforeFrame = () => { frameStart = performance.now(); };
+  const logFrame = () => {
+    frameLog.push({ start: frameStart, ms: performance.now() - frameStart });
+    if (frameLog.length > 600) frameLog.shift();
+  };
+  let restored = false;  // nothing is saved before the saved scenario is back (it would overwrite it)
+  const autosaveTick = () => {
+    if (!restored) return;
+    const revision = Module.ccall('ap_scenario_revision', 'number', [], []);
+    if (revision === savedRevision || saveTimer !== null) return;
+    if (lastSize <= smallJson) { saveNow(); lastSize = Module.ccall('ap_scenario_binary_size', 'number', [], []); return; }
+    saveTimer = setTimeout(() => { saveNow(); lastSize = Module.ccall('ap_scenario_binary_size', 'number', [], []); }, 300);
+  };
+  Module.afterFrame = () => {
+    try { autosaveTick(); } finally { logFrame(); }  // the frame's time includes what autosave took
+  };
+  let lastSize = 0;
 
   Module.onFirstFrame = () => {
     const status = document.getElementById('status');
     if (status) status.remove();
     const match = /^#([sz]=[A-Za-z0-9_.-]*)/.exec(location.hash);
-    let saved = null;
-    try { saved = localStorage.getItem(storageKey); } catch (e) { /* storage disabled */ }
-    if (match) {
-      const result = callJson('ap_load_share_fragment', match[1]);
-      if (!result.ok) console.warn('share link not loaded: ' + result.error);
-    } else if (saved) {
-      const result = window.playground.loadScenario(saved);
-      if (!result.ok) console.warn('saved scenario not restored: ' + result.error);
-    }
-    // Two more animation frames so the restored scenario is on screen before `ready` resolves.
-    requestAnimationFrame(() => requestAnimationFrame(() => resolveReady()));
+    const restore = async () => {
+      database = await openDatabase();
+      if (match) {
+        const result = callJson('ap_load_share_fragment', match[1]);
+        if (!result.ok) console.warn('share link not loaded: ' + result.error);
+        return false;  // the link's scenario is saved like any change
+      }
+      const saved = await storeGet('scenario');
+      let text = null, textAt = 0;
+      try {
+        text = localStorage.getItem(storageKey);
+        textAt = Number(localStorage.getItem(storageKey + '.savedAt') || 0);
+      } catch (e) { /* storage disabled */ }
+      let result = null;
+      if (saved && saved.bytes && (!text || saved.savedAt >= textAt)) result = loadBinary(new Uint8Array(saved.bytes));
+      else if (text) result = window.playground.loadScenario(text);
+      if (result && !result.ok) console.warn('saved scenario not restored: ' + result.error);
+      return true;  // what is on screen now is what storage holds
+    };
+    restore().catch(() => false).then((fromStorage) => {
+      restored = true;
+      if (fromStorage) savedRevision = Module.ccall('ap_scenario_revision', 'number', [], []);
+      // Two more animation frames so the restored scenario is on screen before `ready` resolves.
+      requestAnimationFrame(() => requestAnimationFrame(() => resolveReady()));
+    });
   };
   Module.print = (text) => console.log(text);
   Module.printErr = (text) => console.warn(text);

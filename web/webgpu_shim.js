@@ -57,9 +57,10 @@ function apRequestWebGPUDevice(nav, timeoutMs) {
   return Promise.race([request, timeout]);
 }
 
-apInstallWebGPUShim(typeof window !== 'undefined' ? window : globalThis);
+// Only on the page's own thread: the threaded build loads this file in its worker too (no document there).
+if (typeof document !== 'undefined') apInstallWebGPUShim(typeof window !== 'undefined' ? window : globalThis);
 
-if (typeof Module !== 'undefined') {
+if (typeof Module !== 'undefined' && typeof document !== 'undefined') {
   // Asked now, while the module downloads; main() waits for the answer (a run dependency).
   var apWebGPUDeviceRequest = apRequestWebGPUDevice(typeof navigator !== 'undefined' ? navigator : null, 5000);
   Module.preRun = [].concat(Module.preRun || []);

@@ -1,7 +1,7 @@
-// Compute, time, compare with the reference; the GPU's results arrive through poll().
+// Compute off the edit path, compare with the reference afterwards (see kernel_compute_service.hpp).
 #include "app/kernel_compute_service.hpp"
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 
 #include "kernels/registry.hpp"
@@ -15,17 +15,21 @@ double max_abs_diff(const core::Matrix& a, const core::Matrix& b) {
   return (a - b).cwiseAbs().maxCoeff();
 }
 
-// Over the output and every head's weights, as the selector's line says.
-double max_diff(const core::Trace& trace, const core::Trace& ref) {
-  double d = max_abs_diff(trace.output, ref.output);
-  for (std::size_t h = 0; h < ref.heads.size() && h < trace.heads.size(); ++h)
-    d = std::max(d, max_abs_diff(trace.heads[h].weights, ref.heads[h].weights));
-  return d;
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
+}
+
+// The reference's work for a scenario, in multiply-adds (projections, attention, W_O).
+double reference_work(const core::Scenario& s) {
+  const double n = s.n(), m = s.m(), d = s.d_model(), h = s.heads;
+  return (n + 2 * m) * d * h * std::max(s.d_k, s.d_v) + h * n * m * (s.d_k + s.d_v) + n * h * s.d_v * d;
 }
 
 }  // namespace
 
-KernelComputeService::KernelComputeService() : gpu_(gpu::make_attention_backend()) {}
+KernelComputeService::KernelComputeService() : runner_(make_compute_runner()), gpu_(gpu::make_attention_backend()) {}
+
+KernelComputeService::~KernelComputeService() { runner_->stop(); }
 
 std::vector<std::string> KernelComputeService::backends() const {
   auto names = kernels::backend_names();
@@ -38,53 +42,136 @@ std::string KernelComputeService::backends_note() const {
   return s.usable() ? std::string() : s.message;
 }
 
-ui::ComputeResult KernelComputeService::compute(const core::Scenario& scenario, const std::string& backend) {
-  ++request_;
-  gpu_request_open_ = false;
-  ui::ComputeResult r;
-  if (backend == "webgpu") {
-    const auto t0 = std::chrono::steady_clock::now();
-    r.trace = kernels::run_backend("reference", scenario);
-    r.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::string why_not;
-    if (gpu_->submit(scenario, request_, gpu_options_, &why_not)) {
-      reference_ = r.trace;
-      gpu_request_open_ = true;
-      r.pending = true;
-    } else {
-      r.note = why_not + "; computed on the CPU (reference) instead";  // why_not starts "webgpu: "
-    }
-    return r;
-  }
-  const auto t0 = std::chrono::steady_clock::now();
-  r.trace = kernels::run_backend(backend, scenario);
-  r.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (backend != "reference") r.max_diff_vs_reference = max_diff(r.trace, kernels::run_backend("reference", scenario));
-  return r;
+core::JobOptions KernelComputeService::job_options() const {
+  core::JobOptions o;
+  o.record_all_heads = core::records_all_heads(*scenario_);
+  o.recorded_heads = request_.shown_heads;
+  o.overview_side = o.record_all_heads ? 0 : 256;
+  return o;
 }
 
-bool KernelComputeService::poll(ui::ComputeResult& out) {
+void KernelComputeService::start_cpu(const std::string& backend) {
+  const core::JobOptions options = job_options();
+  recorded_heads_.clear();
+  for (int h = 0; h < scenario_->heads; ++h)
+    if (options.record_all_heads || std::count(options.recorded_heads.begin(), options.recorded_heads.end(), h))
+      recorded_heads_.push_back(h);
+  if (backend == "reference") {
+    runner_->start(std::make_unique<KernelJob<double>>(*scenario_, reference_, options));
+  } else {
+    auto& kernel = kernels_[backend];
+    if (!kernel) kernel = kernels::make_float_kernel(backend);
+    runner_->start(std::make_unique<KernelJob<float>>(*scenario_, *kernel, options));
+  }
+  phase_ = Phase::computing;
+}
+
+void KernelComputeService::submit(const core::Scenario& scenario, const ui::ComputeRequest& request) {
+  cancel();
+  scenario_ = &scenario;
+  request_ = request;
+  started_ = std::chrono::steady_clock::now();
+  note_.clear();
+  comparison_ready_ = false;
+  if (request.backend == "webgpu") {
+    std::string why_not;
+    gpu::RunOptions options = gpu_options_;
+    options.record_matrices = core::records_all_heads(scenario);
+    if (gpu_->submit(scenario, ++gpu_tag_, options, &why_not)) {
+      phase_ = Phase::gpu;
+      return;
+    }
+    note_ = why_not + "; computed on the CPU (simd) instead";  // why_not starts "webgpu: "
+    start_cpu("simd");
+  } else {
+    start_cpu(request.backend);
+  }
+  runner_->run_for(4.0);  // a small layer is done at once, so the edit and its result share a frame
+}
+
+void KernelComputeService::cancel() {
+  runner_->stop();
+  phase_ = Phase::idle;
+  scenario_ = nullptr;
+  ++gpu_tag_;  // an answer still on its way from the GPU is for an older request
+}
+
+void KernelComputeService::start_comparison() {
+  if (!scenario_ || request_.backend == "reference") return;
+  core::JobOptions options = job_options();
+  options.overview_side = 0;
+  runner_->start(std::make_unique<KernelJob<double>>(*scenario_, reference_, options));
+  phase_ = Phase::comparing;
+}
+
+void KernelComputeService::compare_with_reference() {
+  if (phase_ == Phase::idle && scenario_ && !comparison_ready_) start_comparison();
+}
+
+void KernelComputeService::keep_for_comparison(const core::Trace& trace) {
+  compared_output_ = trace.output;
+  compared_weights_.clear();
+  for (const auto& h : trace.heads) compared_weights_.push_back(h.weights);
+  if (reference_work(*scenario_) <= automatic_comparison_work) start_comparison();
+}
+
+bool KernelComputeService::poll_gpu(ui::ComputeResult& out) {
   gpu::Result g;
   while (gpu_->poll(g)) {
-    if (!gpu_request_open_ || g.tag != request_) continue;  // an answer to an older request
-    gpu_request_open_ = false;
-    out = ui::ComputeResult{};
-    if (g.ok) {
-      out.trace = std::move(g.trace);
-      out.milliseconds = g.milliseconds;
-      out.max_diff_vs_reference = max_diff(out.trace, reference_);
-      char line[200];
-      std::snprintf(line, sizeof line, "webgpu: outputs by %s.wgsl; GPU %.1f ms of %.1f ms (projections and W_O on the CPU)",
-                    g.output_kernel.c_str(), g.gpu_milliseconds, g.milliseconds);
-      out.note = line;
-    } else {
-      out.trace = std::move(reference_);
-      out.note = "webgpu failed: " + g.error + "; computed on the CPU (reference) instead";
+    if (g.tag != gpu_tag_) continue;  // an answer to an older request
+    if (!g.ok) {  // the CPU computes this request instead
+      note_ = "webgpu failed: " + g.error + "; computed on the CPU (simd) instead";
+      start_cpu("simd");
+      return false;
     }
-    reference_ = core::Trace{};
+    out = ui::ComputeResult{};
+    out.trace = std::move(g.trace);
+    out.milliseconds = elapsed_ms(started_);
+    char line[200];
+    std::snprintf(line, sizeof line, "webgpu: outputs by %s.wgsl; GPU %.1f ms of %.1f ms (projections and W_O on the CPU)",
+                  g.output_kernel.c_str(), g.gpu_milliseconds, g.milliseconds);
+    out.note = line;
+    for (int h = 0; h < static_cast<int>(out.trace.heads.size()); ++h)
+      if (out.trace.heads[static_cast<std::size_t>(h)].weights.size() > 0) out.recorded_heads.push_back(h);
+    phase_ = Phase::idle;
+    keep_for_comparison(out.trace);
     return true;
   }
   return false;
+}
+
+bool KernelComputeService::poll(ui::ComputeResult& out, double budget_ms) {
+  if (phase_ == Phase::gpu) return poll_gpu(out);
+  if (phase_ == Phase::idle) return false;
+  runner_->run_for(budget_ms);
+  std::unique_ptr<ComputeJob> job = runner_->take_finished();
+  if (!job) return false;
+  if (phase_ == Phase::comparing) {
+    const core::Trace ref = job->take();
+    double d = max_abs_diff(compared_output_, ref.output);
+    for (std::size_t h = 0; h < ref.heads.size() && h < compared_weights_.size(); ++h)
+      d = std::max(d, max_abs_diff(compared_weights_[h], ref.heads[h].weights));
+    comparison_ = d;
+    comparison_ready_ = true;
+    phase_ = Phase::idle;
+    return false;
+  }
+  out = ui::ComputeResult{};
+  out.trace = job->take();
+  out.milliseconds = elapsed_ms(started_);
+  out.note = note_;
+  out.recorded_heads = recorded_heads_;
+  phase_ = Phase::idle;
+  if (out.trace.backend == "reference") out.compared = true;  // it is the reference
+  else keep_for_comparison(out.trace);
+  return true;
+}
+
+bool KernelComputeService::poll_comparison(double& max_diff) {
+  if (!comparison_ready_) return false;
+  comparison_ready_ = false;
+  max_diff = comparison_;
+  return true;
 }
 
 }  // namespace ap::app

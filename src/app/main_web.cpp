@@ -1,5 +1,6 @@
 // Web shell: the canvas follows its CSS size times devicePixelRatio (crisp text at any ratio), the main
 // loop is the browser's, and window.playground (web/playground_api.js) calls the functions below.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -11,6 +12,9 @@
 #include "app/platform_requests.hpp"
 #include "app/shell.hpp"
 #include "gpu/attention_backend.hpp"
+#include "core/breakdown.hpp"
+#include "core/presets.hpp"
+#include "io/scenario_binary.hpp"
 #include "io/scenario_json.hpp"
 #include "io/share_link.hpp"
 #include "io/trace_json.hpp"
@@ -22,6 +26,7 @@ namespace {
 ap::app::Shell* g_shell = nullptr;
 GLFWwindow* g_window = nullptr;
 bool g_first_frame_reported = false;
+std::size_t g_binary_size = 0;  // of the buffer ap_scenario_binary() returned last
 
 // Size the canvas backbuffer to CSS size × devicePixelRatio; GLFW then reports that size in pixels.
 float fit_canvas() {
@@ -32,11 +37,14 @@ float fit_canvas() {
   const int want_h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
   int w = 0, h = 0;
   glfwGetWindowSize(g_window, &w, &h);
-  if (w != want_w || h != want_h) glfwSetWindowSize(g_window, want_w, want_h);
+  // Not glfwSetWindowSize: Emscripten's GLFW takes a window exactly the screen's size for a fullscreen
+  // request (console errors, the canvas wrapped in a div per frame). Sizing the canvas itself tells GLFW too.
+  if (w != want_w || h != want_h) EM_ASM({ Browser.setCanvasSize($0, $1); }, want_w, want_h);
   return static_cast<float>(dpr);
 }
 
 void frame() {
+  EM_ASM({ if (Module.beforeFrame) Module.beforeFrame(); });
   g_shell->set_ui_scale(fit_canvas());
   g_shell->frame();
   if (!g_first_frame_reported) {
@@ -72,6 +80,19 @@ EMSCRIPTEN_KEEPALIVE const char* ap_get_scenario() {
 EMSCRIPTEN_KEEPALIVE const char* ap_get_trace() {
   static std::string out;
   return keep(out, ap::io::trace_to_json(g_shell->state().trace()).dump());
+}
+
+// Some query rows of the trace ("[0, 1, 1023]"), as attention-cli run --rows prints them.
+EMSCRIPTEN_KEEPALIVE const char* ap_get_trace_rows(const char* rows_json) {
+  static std::string out;
+  try {
+    const auto rows = nlohmann::json::parse(rows_json).get<std::vector<int>>();
+    return keep(out, ap::io::trace_rows_to_json(g_shell->state().trace(), rows).dump());
+  } catch (const ap::core::InputError& e) {
+    return keep(out, nlohmann::json{{"error", e.error.what()}}.dump());
+  } catch (const std::exception& e) {
+    return keep(out, nlohmann::json{{"error", std::string("rows: expected an array of row numbers (") + e.what() + ")"}}.dump());
+  }
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_backends() {
@@ -116,21 +137,103 @@ EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id) {
 EMSCRIPTEN_KEEPALIVE const char* ap_widget_ids() {
   static std::string out;
   nlohmann::json ids = nlohmann::json::array();
-  for (const auto& [id, rect] : ap::ui::widget_rects().all()) ids.push_back(id);
+  std::vector<std::string> sorted;
+  for (const auto& [id, rect] : ap::ui::widget_rects().all()) sorted.push_back(id);
+  std::sort(sorted.begin(), sorted.end());
+  for (auto& id : sorted) ids.push_back(std::move(id));
   return keep(out, ids.dump());
 }
 
 EMSCRIPTEN_KEEPALIVE double ap_last_frame_ms() { return g_shell->last_frame_ms(); }
 EMSCRIPTEN_KEEPALIVE int ap_revision() { return static_cast<int>(g_shell->state().revision()); }
+EMSCRIPTEN_KEEPALIVE int ap_scenario_revision() { return static_cast<int>(g_shell->state().scenario_revision()); }
 EMSCRIPTEN_KEEPALIVE int ap_undo_depth() { return static_cast<int>(g_shell->state().undo_depth()); }
 EMSCRIPTEN_KEEPALIVE int ap_undo() { return g_shell->state().undo() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE int ap_redo() { return g_shell->state().redo() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE double ap_last_compute_ms() { return g_shell->state().result().milliseconds; }
+EMSCRIPTEN_KEEPALIVE void ap_cancel_compute() { g_shell->state().cancel_compute(); }
+EMSCRIPTEN_KEEPALIVE void ap_recompute() { g_shell->state().recompute(); }
+EMSCRIPTEN_KEEPALIVE void ap_compare_with_reference() { g_shell->state().compare_with_reference(); }
+
+// [SECTION] Presets and explanations (SPEC §3 presets, loadPreset, explain)
+
+EMSCRIPTEN_KEEPALIVE const char* ap_presets() {
+  static std::string out;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& p : ap::core::presets()) list.push_back({{"name", p.id}, {"title", p.title}});
+  return keep(out, list.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_load_preset(const char* name) {
+  static std::string out;
+  std::optional<ap::core::Error> error;
+  try {
+    error = g_shell->state().propose(ap::core::make_preset(name));
+  } catch (const ap::core::InputError& e) {
+    error = e.error;
+  }
+  if (!error) {
+    g_shell->loaded_preset(name);
+    return keep(out, R"({"ok":true})");
+  }
+  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+}
+
+// {value, formula, terms: [{label, a, b}]} or, for a weight, {value, formula, numerator, denominator}; null for an
+// id that names no cell of the trace on screen.
+EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id) {
+  static std::string out;
+  const auto& state = g_shell->state();
+  if (!state.trace_fits()) return keep(out, "null");
+  const auto b = ap::core::explain_cell(state.scenario(), state.trace(), id);
+  if (!b) return keep(out, "null");
+  nlohmann::json j{{"value", b->value}, {"formula", b->formula}};
+  if (b->is_ratio) {
+    j["numerator"] = b->numerator;
+    j["denominator"] = b->denominator;
+    j["masked"] = b->masked;
+  } else {
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : b->terms) terms.push_back({{"label", t.label}, {"a", t.a}, {"b", t.b}});
+    j["terms"] = std::move(terms);
+  }
+  return keep(out, j.dump());
+}
+
+// [SECTION] The scenario as one binary buffer (io/scenario_binary.hpp): autosave to IndexedDB, fast loading
+
+// The buffer stays valid until the next call; its size is ap_scenario_binary_size().
+EMSCRIPTEN_KEEPALIVE const char* ap_scenario_binary() {
+  static std::string out;
+  out = ap::io::scenario_to_binary(g_shell->state().scenario());
+  g_binary_size = out.size();
+  return out.data();
+}
+EMSCRIPTEN_KEEPALIVE int ap_scenario_binary_size() { return static_cast<int>(g_binary_size); }
+
+EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario_binary(const char* bytes, int size) {
+  static std::string out;
+  std::optional<ap::core::Error> error;
+  try {
+    error = g_shell->state().propose(ap::io::scenario_from_binary(std::string_view(bytes, static_cast<std::size_t>(size))));
+  } catch (const ap::core::InputError& e) {
+    error = e.error;
+    g_shell->state().report(e.error);
+  }
+  if (!error) return keep(out, R"({"ok":true})");
+  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+}
+
+// The page could not keep the scenario (storage full or refused): said on screen, never silently.
+EMSCRIPTEN_KEEPALIVE void ap_storage_problem(const char* text) {
+  ap::ui::exchange().notice = text;
+  ap::ui::exchange().notice_is_error = true;
+}
 
 // [SECTION] WebGPU backend (src/gpu): status, pending work, the output kernel, kernel benchmarks
 
-// 1 while a GPU result is pending or the GPU is busy (window.playground.whenIdle waits for 0).
-EMSCRIPTEN_KEEPALIVE int ap_busy() { return g_shell->state().pending() || g_shell->service().gpu_busy() ? 1 : 0; }
+// 1 while the result for the scenario on screen is still to come (window.playground.whenIdle waits for 0).
+EMSCRIPTEN_KEEPALIVE int ap_busy() { return g_shell->state().computing() || g_shell->service().gpu_busy() ? 1 : 0; }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
   static std::string out;
@@ -139,13 +242,17 @@ EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
                                   {"message", s.message}, {"adapter", s.adapter}}.dump());
 }
 
-// What the backend line shows: time, largest difference from the reference, pending, the GPU's note.
+// What the backend line shows: time, largest difference from the reference, progress, the GPU's note.
 EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
   static std::string out;
-  const auto& r = g_shell->state().result();
-  return keep(out, nlohmann::json{{"backend", g_shell->state().backend()}, {"trace_backend", r.trace.backend},
+  const auto& state = g_shell->state();
+  const auto& r = state.result();
+  return keep(out, nlohmann::json{{"backend", state.backend()}, {"trace_backend", r.trace.backend},
                                   {"milliseconds", r.milliseconds}, {"max_diff_vs_reference", r.max_diff_vs_reference},
-                                  {"pending", r.pending}, {"note", r.note}}.dump());
+                                  {"compared", r.compared}, {"comparing", state.comparing()},
+                                  {"pending", state.computing()}, {"computing", state.computing()},
+                                  {"progress", state.progress()}, {"cancelled", state.cancelled()},
+                                  {"recorded_heads", r.recorded_heads}, {"note", r.note}}.dump());
 }
 
 // "auto" (fused kernel from ap::gpu::flash_min_keys keys on), "weighted_sum" or "flash"; applies from the next compute.

@@ -16,6 +16,12 @@
 
 namespace ap::app {
 
+namespace {
+// What a frame gives the computation under way in the page (a thread on the desktop ignores it): half of a
+// 60 Hz frame, so frames keep coming at about 30 per second or more while a large layer computes.
+constexpr double compute_budget_ms = 8.0;
+}  // namespace
+
 Shell::Shell(GLFWwindow* window, const ShellConfig& config)
     : window_(window), config_(config), ui_scale_(config.ui_scale), state_(service_, core::make_preset("classic")) {
   IMGUI_CHECKVERSION();
@@ -25,6 +31,7 @@ Shell::Shell(GLFWwindow* window, const ShellConfig& config)
   ImGui_ImplOpenGL3_Init(config_.glsl_version.c_str());
   load_fonts();
   ui::apply_style(ui_scale_);
+  view_.heatmaps.textures = &textures_;
 }
 
 Shell::~Shell() {
@@ -72,7 +79,7 @@ void Shell::render() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  state_.poll();  // an asynchronous (GPU) result that arrived since the last frame
+  state_.poll(compute_budget_ms);  // the computation under way gets its slice, and its result when it arrives
   ui::draw_playground(state_, view_);
   ImGui::Render();
   last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -82,6 +89,7 @@ void Shell::render() {
   glClearColor(0.10f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  textures_.end_frame();
   take_capture();
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/gl_textures.hpp"
 #include "app/kernel_compute_service.hpp"
 #include "ui/app_state.hpp"
 #include "ui/views.hpp"
@@ -32,6 +33,11 @@ class Shell {
   ui::AppState& state() { return state_; }
   KernelComputeService& service() { return service_; }
   void select_view(const std::string& id) { view_.select_tab = id; }
+  // A preset loaded from outside the panels (window.playground.loadPreset): the preset box names it.
+  void loaded_preset(const std::string& id) {
+    view_.editor.preset = id;
+    view_.editor.preset_revision = state_.scenario_revision();
+  }
 
  private:
   void load_fonts();
@@ -43,6 +49,7 @@ class Shell {
   KernelComputeService service_;
   ui::AppState state_;
   ui::ViewState view_;
+  GlTextureStore textures_;  // after the GL context exists (the platform main made it current)
   double last_frame_ms_ = 0;
 };
 

@@ -1,32 +1,68 @@
-// AppState: validation at the door, recompute on every applied change.
+// AppState: validation at the door, commands into the history, computation handed to the service.
 #include "ui/app_state.hpp"
 
 #include <algorithm>
 
+#include "core/trace_job.hpp"
 #include "io/scenario_json.hpp"
 
 namespace ap::ui {
 
-namespace {
-constexpr std::size_t max_undo = 200;
+AppState::AppState(ComputeService& service, core::Scenario initial, std::string backend)
+    : service_(service), scenario_(std::move(initial)), backend_(std::move(backend)) {
+  core::validate_scenario(scenario_);
+  const auto names = service_.backends();
+  if (std::find(names.begin(), names.end(), backend_) == names.end()) backend_ = "reference";
+  changed();
 }
 
-AppState::AppState(ComputeService& service, core::Scenario initial) : service_(service), scenario_(std::move(initial)) {
-  core::validate_scenario(scenario_);
-  recompute();
+bool AppState::trace_fits() const {
+  const core::Trace& t = result_.trace;
+  const core::Scenario& s = scenario_;
+  if (t.output.rows() != s.n() || t.output.cols() != s.d_model() || static_cast<int>(t.heads.size()) != s.heads)
+    return false;
+  if (t.allowed.rows() != s.n() || t.allowed.cols() != s.m()) return false;
+  const core::HeadTrace& h = t.heads.front();
+  return h.q.cols() == s.d_k && h.v.cols() == s.d_v && h.k.rows() == s.m();
+}
+
+bool AppState::head_recorded(int head) const {
+  if (head < 0 || head >= static_cast<int>(result_.trace.heads.size())) return false;
+  return result_.trace.heads[static_cast<std::size_t>(head)].weights.size() > 0;
 }
 
 void AppState::recompute() {
-  result_ = service_.compute(scenario_, backend_);
-  ++revision_;
+  cancelled_ = false;
+  service_.submit(scenario_, {backend_, shown_heads_});
+  poll(0);  // a small layer is done already: its result goes on screen with the edit
 }
 
-bool AppState::poll() {
-  ComputeResult arrived;
-  if (!service_.poll(arrived)) return false;
-  result_ = std::move(arrived);
+void AppState::changed() {
+  ++scenario_revision_;
   ++revision_;
-  return true;
+  recompute();
+}
+
+bool AppState::poll(double budget_ms) {
+  bool arrived = false;
+  ComputeResult out;
+  if (service_.poll(out, budget_ms)) {
+    result_ = std::move(out);
+    ++revision_;
+    arrived = true;
+  }
+  double diff = 0;
+  if (service_.poll_comparison(diff)) {
+    result_.max_diff_vs_reference = diff;
+    result_.compared = true;
+  }
+  return arrived;
+}
+
+void AppState::cancel_compute() {
+  if (!service_.computing()) return;
+  service_.cancel();
+  cancelled_ = true;
 }
 
 std::optional<core::Error> AppState::propose(core::Scenario next, bool merge) {
@@ -36,14 +72,41 @@ std::optional<core::Error> AppState::propose(core::Scenario next, bool merge) {
     last_error_ = e.error;
     return e.error;
   }
-  if (!merge || undo_.empty()) {
-    undo_.push_back(std::move(scenario_));
-    if (undo_.size() > max_undo) undo_.erase(undo_.begin());
-  }
-  redo_.clear();
-  scenario_ = std::move(next);
+  service_.cancel();  // nothing may read the scenario while it changes
+  std::swap(scenario_, next);
+  history_.record_whole(std::move(next), merge);
   last_error_.reset();
-  recompute();
+  changed();
+  return std::nullopt;
+}
+
+std::optional<core::Error> AppState::edit_cell(const core::CellAddress& cell, double value, bool merge) {
+  double before = 0;
+  try {
+    before = core::read_cell(scenario_, cell);
+    core::check_cell(scenario_, cell, value);
+  } catch (const core::InputError& e) {
+    last_error_ = e.error;
+    return e.error;
+  }
+  service_.cancel();  // nothing may read the scenario while it changes
+  core::write_cell(scenario_, cell, value);
+  history_.record_cell(cell, before, value, merge);
+  last_error_.reset();
+  changed();
+  return std::nullopt;
+}
+
+std::optional<core::Error> AppState::rename_token(bool context, int index, std::string label, bool merge) {
+  if (context && !scenario_.context) return core::Error{"context.tokens", "there is no context sequence"};
+  auto& tokens = context ? scenario_.context->tokens : scenario_.query.tokens;
+  if (index < 0 || index >= static_cast<int>(tokens.size()))
+    return core::Error{context ? "context.tokens" : "tokens", "no token " + std::to_string(index)};
+  std::string before = tokens[static_cast<std::size_t>(index)];
+  tokens[static_cast<std::size_t>(index)] = label;  // labels are not computed on: no recompute
+  history_.record_label(context, index, std::move(before), std::move(label), merge);
+  ++scenario_revision_;
+  ++revision_;
   return std::nullopt;
 }
 
@@ -71,21 +134,27 @@ std::optional<core::Error> AppState::set_backend(const std::string& name) {
   return std::nullopt;
 }
 
+void AppState::set_shown_heads(std::vector<int> heads) {
+  if (heads == shown_heads_) return;
+  shown_heads_ = std::move(heads);
+  if (core::records_all_heads(scenario_)) return;  // every head is recorded anyway
+  const bool missing = std::any_of(shown_heads_.begin(), shown_heads_.end(), [&](int h) { return !head_recorded(h); });
+  if (missing && !cancelled_) recompute();
+}
+
 bool AppState::undo() {
-  if (undo_.empty()) return false;
-  redo_.push_back(std::move(scenario_));
-  scenario_ = std::move(undo_.back());
-  undo_.pop_back();
-  recompute();
+  if (history_.depth() == 0) return false;
+  service_.cancel();
+  history_.undo(scenario_);
+  changed();
   return true;
 }
 
 bool AppState::redo() {
-  if (redo_.empty()) return false;
-  undo_.push_back(std::move(scenario_));
-  scenario_ = std::move(redo_.back());
-  redo_.pop_back();
-  recompute();
+  if (history_.redo_depth() == 0) return false;
+  service_.cancel();
+  history_.redo(scenario_);
+  changed();
   return true;
 }
 

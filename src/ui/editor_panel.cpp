@@ -1,11 +1,14 @@
-// Editor panel. Shape changes use core/scenario_edit.hpp so the user's numbers survive a resize.
+// Editor panel. A cell or a label is one command (AppState::edit_cell / rename_token); a change of shape goes
+// through core/scenario_edit.hpp so the user's numbers survive it, and says in one line what else it changed.
 #include "ui/editor_panel.hpp"
 
 #include <imgui.h>
 
 #include "core/limits.hpp"
+#include "core/mask_kind.hpp"
 #include "core/presets.hpp"
 #include "core/scenario_edit.hpp"
+#include "ui/exchange.hpp"
 #include "ui/format.hpp"
 #include "ui/matrix_editor.hpp"
 #include "ui/widget_rects.hpp"
@@ -16,18 +19,16 @@ namespace {
 
 using core::Scenario;
 
-void apply_cell(AppState& state, core::Matrix Scenario::*field, const std::optional<CellEdit>& e) {
-  if (!e) return;
-  Scenario next = state.scenario();
-  (next.*field)(e->row, e->col) = e->value;
-  state.propose(std::move(next), e->merge);
+void notify(std::string text) {
+  exchange().notice = std::move(text);
+  exchange().notice_is_error = false;
 }
 
-void apply_bias(AppState& state, core::RowVector Scenario::*field, const std::optional<CellEdit>& e) {
-  if (!e) return;
-  Scenario next = state.scenario();
-  (next.*field)(e->col) = e->value;
-  state.propose(std::move(next), e->merge);
+// A grid whose edits become cell and label commands.
+void grid(AppState& state, ViewState& view, const GridSpec& spec, bool context_labels = false) {
+  const GridEdits e = edit_grid(view.editor.grids, spec);
+  if (e.cell) state.edit_cell({spec.name, spec.is_vector ? 0 : e.cell->row, e.cell->col}, e.cell->value, e.cell->merge);
+  if (e.label) state.rename_token(context_labels, e.label->row, e.label->label, e.label->merge);
 }
 
 // A small "value  −  +" stepper: the field is widget `id`, the buttons `id.dec` and `id.inc`.
@@ -46,6 +47,7 @@ std::optional<int> stepper(AppState& state, const char* id, const char* label, i
   widget_rects().record_last_item(std::string(id) + ".inc");
   ImGui::SameLine();
   ImGui::TextUnformatted(label);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%d to %d", lo, hi);
   ImGui::PopID();
   if (v == value) return std::nullopt;
   if (v < lo || v > hi) {
@@ -55,66 +57,64 @@ std::optional<int> stepper(AppState& state, const char* id, const char* label, i
   return v;
 }
 
-void draw_presets(AppState& state) {
-  static int seed = 1;
+void draw_presets(AppState& state, EditorState& editor) {
   std::vector<std::string> titles;
-  for (const auto& p : core::presets()) titles.push_back(p.title);
-  if (auto chosen = choose("preset", "preset", titles, -1)) {
-    state.propose(core::make_preset(core::presets()[static_cast<std::size_t>(*chosen)].id, static_cast<unsigned>(seed)));
+  int current = -1;
+  for (const auto& p : core::presets()) {
+    if (p.id == editor.preset) current = static_cast<int>(titles.size());
+    titles.push_back(p.title);
+  }
+  const bool edited = current >= 0 && state.scenario_revision() != editor.preset_revision;
+  if (edited) titles[static_cast<std::size_t>(current)] += " (edited)";
+  if (auto chosen = choose("preset", "preset", titles, current)) {
+    const core::PresetInfo& p = core::presets()[static_cast<std::size_t>(*chosen)];
+    if (!state.propose(core::make_preset(p.id, static_cast<unsigned>(editor.preset_seed)))) {
+      editor.preset = p.id;
+      editor.preset_revision = state.scenario_revision();
+    }
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(5 * ImGui::GetFontSize());
-  ImGui::InputInt("seed", &seed);
+  ImGui::InputInt("seed", &editor.preset_seed);
+  if (current >= 0) {
+    const std::string& story = core::presets()[static_cast<std::size_t>(current)].story;
+    if (!story.empty()) ImGui::TextDisabled("%s", story.c_str());
+  }
 }
 
 void draw_shape(AppState& state) {
+  namespace limits = core::limits;
   const Scenario& s = state.scenario();
-  if (auto n = stepper(state, "tokens", "tokens N", s.n(), 1, 64)) state.propose(core::with_token_count(s, *n));
+  if (auto n = stepper(state, "tokens", "tokens N", s.n(), 1, limits::max_tokens)) state.propose(core::with_token_count(s, *n));
   ImGui::SameLine();
-  if (auto d = stepper(state, "d_model", "d_model", s.d_model(), 1, 128)) state.propose(core::with_d_model(s, *d));
-  if (auto h = stepper(state, "heads", "heads h", s.heads, 1, 16)) {
+  if (auto d = stepper(state, "d_model", "d_model", s.d_model(), 1, limits::max_d_model)) state.propose(core::with_d_model(s, *d));
+  if (auto h = stepper(state, "heads", "heads h", s.heads, 1, limits::max_heads)) {
     const int dk = s.d_model() % *h == 0 ? s.d_model() / *h : s.d_k;  // keep d_model / h when it divides
-    state.propose(core::with_head_shape(s, *h, dk, dk == s.d_k ? s.d_v : dk));
+    const int dv = dk == s.d_k ? s.d_v : dk;
+    if (!state.propose(core::with_head_shape(s, *h, dk, dv)) && (dk != s.d_k || dv != s.d_v))
+      notify("heads = " + std::to_string(*h) + ": d_k and d_v are now " + std::to_string(dk) + " (d_model / h), and W_Q, W_K, W_V, W_O were re-split by head");
   }
   ImGui::SameLine();
-  if (auto dk = stepper(state, "d_k", "d_k", s.d_k, 1, 256)) state.propose(core::with_head_shape(s, s.heads, *dk, s.d_v));
+  if (auto dk = stepper(state, "d_k", "d_k", s.d_k, 1, limits::max_head_width)) state.propose(core::with_head_shape(s, s.heads, *dk, s.d_v));
   ImGui::SameLine();
-  if (auto dv = stepper(state, "d_v", "d_v", s.d_v, 1, 256)) state.propose(core::with_head_shape(s, s.heads, s.d_k, *dv));
+  if (auto dv = stepper(state, "d_v", "d_v", s.d_v, 1, limits::max_head_width)) state.propose(core::with_head_shape(s, s.heads, s.d_k, *dv));
 }
 
-void draw_tokens(AppState& state) {
-  const Scenario& s = state.scenario();
-  for (int i = 0; i < s.n(); ++i) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s", s.query.tokens[static_cast<std::size_t>(i)].c_str());
-    ImGui::PushID(i);
-    ImGui::SetNextItemWidth(4.2f * ImGui::GetFontSize());
-    if (ImGui::InputText("##token", buf, sizeof buf)) {
-      Scenario next = s;
-      next.query.tokens[static_cast<std::size_t>(i)] = buf;
-      state.propose(std::move(next));
-    }
-    widget_rects().record_last_item("tokens[" + std::to_string(i) + "]");
-    ImGui::PopID();
-    if (i + 1 < s.n()) ImGui::SameLine();
-  }
-}
-
-void draw_weights(AppState& state) {
+void draw_weights(AppState& state, ViewState& view) {
   const Scenario& s = state.scenario();
   struct Section {
     const char* title;
     const char* id;
     const char* bias_id;
-    core::Matrix Scenario::*weights;
-    core::RowVector Scenario::*bias;
+    const core::Matrix& weights;
+    const core::RowVector& bias;
     int column_block, row_block, bias_block;  // each head's block, tinted
   };
   const Section sections[] = {
-      {"W_Q  (d_model × h·d_k)", "w_q", "b_q", &Scenario::w_q, &Scenario::b_q, s.d_k, 0, s.d_k},
-      {"W_K  (d_model × h·d_k)", "w_k", "b_k", &Scenario::w_k, &Scenario::b_k, s.d_k, 0, s.d_k},
-      {"W_V  (d_model × h·d_v)", "w_v", "b_v", &Scenario::w_v, &Scenario::b_v, s.d_v, 0, s.d_v},
-      {"W_O  (h·d_v × d_model)", "w_o", "b_o", &Scenario::w_o, &Scenario::b_o, 0, s.d_v, 0},
+      {"W_Q  (d_model × h·d_k)", "w_q", "b_q", s.w_q, s.b_q, s.d_k, 0, s.d_k},
+      {"W_K  (d_model × h·d_k)", "w_k", "b_k", s.w_k, s.b_k, s.d_k, 0, s.d_k},
+      {"W_V  (d_model × h·d_v)", "w_v", "b_v", s.w_v, s.b_v, s.d_v, 0, s.d_v},
+      {"W_O  (h·d_v × d_model)", "w_o", "b_o", s.w_o, s.b_o, 0, s.d_v, 0},
   };
   for (const Section& section : sections) {
     if (widget_rects().revealing(std::string(section.id) + "[") || widget_rects().revealing(std::string(section.bias_id) + "["))
@@ -122,9 +122,14 @@ void draw_weights(AppState& state) {
     const bool open = ImGui::TreeNode(section.title);
     widget_rects().record_last_item(std::string("section.") + section.id);
     if (!open) continue;
-    apply_cell(state, section.weights,
-               edit_grid({section.id, &(s.*section.weights), nullptr, section.column_block, section.row_block}));
-    apply_bias(state, section.bias, edit_vector(section.bias_id, s.*section.bias, section.bias_block));
+    GridSpec w = grid_of(section.id, section.weights);
+    w.column_block = section.column_block;
+    w.row_block = section.row_block;
+    grid(state, view, w);
+    ImGui::TextDisabled("bias %s", section.bias_id);
+    GridSpec b = grid_of(section.bias_id, section.bias);
+    b.column_block = section.bias_block;
+    grid(state, view, b);
     ImGui::TreePop();
   }
 }
@@ -149,32 +154,40 @@ void draw_scale(AppState& state) {
     widget_rects().record_last_item("scale.multiplier");
   }
   ImGui::SameLine();
-  ImGui::TextDisabled("× %s", format_precise(state.trace().scale).c_str());
+  ImGui::TextDisabled("× %s", format_precise(s.scale.factor(s.d_k)).c_str());
+}
+
+void draw_key_valid(AppState& state) {
+  const Scenario& s = state.scenario();
+  const auto& valid = *s.mask.key_valid;
+  ImGui::TextUnformatted("valid keys (unticked = padding):");
+  constexpr int per_line = 16;
+  const int lines = (s.m() + per_line - 1) / per_line;
+  ImGuiListClipper clipper;
+  clipper.Begin(lines, ImGui::GetFrameHeightWithSpacing());
+  int reveal = -1;
+  if (std::sscanf(widget_rects().reveal().c_str(), "mask.key_valid[%d]", &reveal) == 1 && reveal >= 0 && reveal < s.m())
+    clipper.ForceDisplayRangeByIndices(reveal / per_line, reveal / per_line + 1);
+  while (clipper.Step())
+    for (int line = clipper.DisplayStart; line < clipper.DisplayEnd; ++line)
+      for (int j = line * per_line; j < std::min(s.m(), (line + 1) * per_line); ++j) {
+        if (j % per_line != 0) ImGui::SameLine();
+        bool on = valid[static_cast<std::size_t>(j)] != 0;
+        ImGui::PushID(j);
+        if (ImGui::Checkbox("##valid", &on)) state.edit_cell({"mask.key_valid", 0, j}, on ? 1 : 0);
+        widget_rects().record_last_item("mask.key_valid[" + std::to_string(j) + "]");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("key %d (%s)", j, s.keys().tokens[static_cast<std::size_t>(j)].c_str());
+        ImGui::PopID();
+      }
 }
 
 void draw_mask(AppState& state) {
   const Scenario& s = state.scenario();
   const core::MaskSpec& m = s.mask;
-  int current = 0;
-  if (m.allow && m.causal == core::CausalAlign::none && !m.key_valid) current = 5;
-  else if (m.key_valid && m.causal == core::CausalAlign::none && !m.allow) current = 4;
-  else if (m.window > 0) current = 3;
-  else if (m.causal == core::CausalAlign::bottom_right) current = 2;
-  else if (m.causal == core::CausalAlign::top_left) current = 1;
-  if (!m.is_none() && (m.allow || m.key_valid) && m.causal != core::CausalAlign::none) current = 6;
-  const std::vector<std::string> options = {"none", "causal", "causal (bottom-right)", "window", "key padding", "custom (paint)", "combined"};
-  if (auto c = choose("mask", "mask", options, current)) {
+  const core::MaskKind kind = core::mask_kind(m);
+  if (auto c = choose("mask", "mask", core::mask_kind_names(), static_cast<int>(kind))) {
     Scenario next = s;
-    next.mask = core::MaskSpec{};
-    switch (*c) {
-      case 1: next.mask.causal = core::CausalAlign::top_left; break;
-      case 2: next.mask.causal = core::CausalAlign::bottom_right; break;
-      case 3: next.mask.causal = core::CausalAlign::top_left; next.mask.window = 2; break;
-      case 4: next.mask.key_valid = std::vector<std::uint8_t>(static_cast<std::size_t>(s.m()), 1); next.mask.key_valid->back() = 0; break;
-      case 5: next.mask.allow = core::AllowMatrix::Ones(s.n(), s.m()); break;
-      case 6: next.mask = s.mask; break;
-      default: break;
-    }
+    next.mask = core::mask_of_kind(static_cast<core::MaskKind>(*c), s);
     state.propose(std::move(next));
   }
   if (m.window > 0) {
@@ -185,24 +198,12 @@ void draw_mask(AppState& state) {
       state.propose(std::move(next));
     }
   }
-  if (m.key_valid) {
-    ImGui::TextUnformatted("valid keys:");
-    for (int j = 0; j < s.m(); ++j) {
-      ImGui::SameLine();
-      bool valid = (*m.key_valid)[static_cast<std::size_t>(j)] != 0;
-      ImGui::PushID(j);
-      if (ImGui::Checkbox("##valid", &valid)) {
-        Scenario next = s;
-        (*next.mask.key_valid)[static_cast<std::size_t>(j)] = valid ? 1 : 0;
-        state.propose(std::move(next));
-      }
-      widget_rects().record_last_item("mask.key_valid[" + std::to_string(j) + "]");
-      ImGui::PopID();
-    }
-  }
+  if (m.key_valid) draw_key_valid(state);
+  if (s.context && m.causal != core::CausalAlign::none)
+    ImGui::TextDisabled("causal with a context: query i sees context keys up to i%s", m.causal == core::CausalAlign::bottom_right ? " + (M − N)" : "");
 }
 
-void draw_positional(AppState& state) {
+void draw_positional(AppState& state, ViewState& view) {
   const Scenario& s = state.scenario();
   const std::vector<std::string> options = {"none", "sinusoidal", "learned", "rope"};
   if (auto c = choose("positional", "positional", options, static_cast<int>(s.positional.kind))) {
@@ -232,30 +233,24 @@ void draw_positional(AppState& state) {
   if (s.positional.kind == core::PositionalKind::learned && widget_rects().revealing("positional.learned["))
     ImGui::SetNextItemOpen(true);
   if (s.positional.kind == core::PositionalKind::learned && ImGui::TreeNode("learned table  (positions × d_model)")) {
-    const std::optional<CellEdit> e = edit_grid({"positional.learned", &s.positional.learned, nullptr, 0, 0});
-    if (e) {
-      Scenario next = s;
-      next.positional.learned(e->row, e->col) = e->value;
-      state.propose(std::move(next), e->merge);
-    }
+    grid(state, view, grid_of("positional.learned", s.positional.learned));
     ImGui::TreePop();
   }
 }
 
-void draw_context(AppState& state) {
+void draw_context(AppState& state, ViewState& view) {
   const Scenario& s = state.scenario();
   bool cross = s.context.has_value();
   if (ImGui::Checkbox("cross-attention (keys and values from a second sequence)", &cross))
     state.propose(core::with_context_count(s, cross ? s.n() + 1 : 0));
   widget_rects().record_last_item("context");
   if (!s.context) return;
-  if (auto m = stepper(state, "context.tokens", "context tokens M", s.m(), 1, 64)) state.propose(core::with_context_count(s, *m));
-  const std::optional<CellEdit> e = edit_grid({"context.x", &s.context->x, &s.context->tokens, 0, 0});
-  if (e) {
-    Scenario next = s;
-    next.context->x(e->row, e->col) = e->value;
-    state.propose(std::move(next), e->merge);
-  }
+  if (auto m = stepper(state, "context.tokens", "context tokens M", s.m(), 1, core::limits::max_tokens))
+    state.propose(core::with_context_count(s, *m));
+  ImGui::Text("context.x  (M × d_model = %d × %d): the keys' and values' tokens", s.m(), s.d_model());
+  GridSpec g = grid_of("context.x", s.context->x, &s.context->tokens);
+  g.labels_id = "context.tokens";
+  grid(state, view, g, true);
 }
 
 void draw_backend(AppState& state) {
@@ -265,46 +260,49 @@ void draw_backend(AppState& state) {
     if (names[i] == state.backend()) current = static_cast<int>(i);
   if (auto c = choose("backend", "backend", names, current)) state.set_backend(names[static_cast<std::size_t>(*c)]);
   // The time and the GPU's line (its kernel and time, or why it fell back), wrapped at the visible edge of the panel.
-  const std::string& note = state.result().note;
+  const ComputeResult& r = state.result();
   const std::string missing = state.backends_note();
   ImGui::PushTextWrapPos(ImGui::GetScrollX() + ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x -
                          ImGui::GetStyle().ScrollbarSize);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  if (state.pending())
-    ImGui::TextWrapped("GPU result pending; showing the CPU reference meanwhile");
-  else
-    ImGui::TextWrapped("last recompute %.3f ms; largest |difference| from the reference %.2e", state.result().milliseconds,
-                       state.result().max_diff_vs_reference);
+  if (state.computing()) {
+    ImGui::Text("computing… %.0f %%", 100 * state.progress());
+  } else {
+    ImGui::TextWrapped("last result %.1f ms (%s)", r.milliseconds, r.trace.backend.c_str());
+    if (r.compared)
+      ImGui::TextWrapped("largest |difference| from the reference %.2e", r.max_diff_vs_reference);
+    else if (state.comparing())
+      ImGui::TextWrapped("comparing with the reference… %.0f %%", 100 * state.progress());
+  }
   ImGui::PopStyleColor();
-  if (!note.empty()) ImGui::TextUnformatted(note.c_str());
-  if (!missing.empty() && note.find(missing) == std::string::npos) ImGui::TextDisabled("%s", missing.c_str());
+  if (!state.computing() && !r.compared && !state.comparing() && r.trace.backend != "reference") {
+    if (ImGui::SmallButton("compare with the reference")) state.compare_with_reference();
+    widget_rects().record_last_item("backend.compare");
+  }
+  if (!r.note.empty()) ImGui::TextUnformatted(r.note.c_str());
+  if (!missing.empty() && r.note.find(missing) == std::string::npos) ImGui::TextDisabled("%s", missing.c_str());
   ImGui::PopTextWrapPos();
 }
 
 }  // namespace
 
-void draw_editor_panel(AppState& state) {
-  draw_presets(state);
+void draw_editor_panel(AppState& state, ViewState& view) {
+  draw_presets(state, view.editor);
   draw_backend(state);
   ImGui::Separator();
   draw_shape(state);
-  ImGui::TextUnformatted("tokens");
-  draw_tokens(state);
   const Scenario& s = state.scenario();
-  ImGui::Text("x  (N × d_model = %d × %d)", s.n(), s.d_model());
-  const std::optional<CellEdit> e = edit_grid({"x", &s.query.x, &s.query.tokens, 0, 0});
-  if (e) {
-    Scenario next = s;
-    next.query.x(e->row, e->col) = e->value;
-    state.propose(std::move(next), e->merge);
-  }
-  draw_context(state);
+  ImGui::Text("tokens and x  (N × d_model = %d × %d)", s.n(), s.d_model());
+  GridSpec x = grid_of("x", s.query.x, &s.query.tokens);
+  x.labels_id = "tokens";
+  grid(state, view, x);
+  draw_context(state, view);
   ImGui::Separator();
   draw_scale(state);
   draw_mask(state);
-  draw_positional(state);
+  draw_positional(state, view);
   ImGui::Separator();
-  draw_weights(state);
+  draw_weights(state, view);
 }
 
 }  // namespace ap::ui

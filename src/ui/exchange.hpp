@@ -53,4 +53,9 @@ struct Exchange {
 
 Exchange& exchange();  // the one exchange between the panels and the platform
 
+// Requests any panel may make (the file bar, the heatmaps' context menus).
+void request_save(std::string name, std::string mime, std::string bytes);
+void request_capture(Rect rect, std::string name);  // framebuffer pixels, after the next frames
+void request_copy(std::string text, const std::string& what);
+
 }  // namespace ap::ui

@@ -1,6 +1,8 @@
 // File bar: every button turns into a request in ui/exchange.hpp; the platform does the rest.
 #include "ui/file_bar.hpp"
 
+#include <cstdio>
+
 #include <imgui.h>
 
 #include "core/block_edit.hpp"
@@ -16,33 +18,20 @@ namespace ap::ui {
 
 namespace {
 
-// A text shown in a popup to read, select, copy or save (the share link, the PyTorch script).
-struct TextPopup {
-  std::string title, text, file_name, mime;
-  bool too_long = false;  // the share link: offer the JSON file instead
-  bool open_requested = false;  // opened on the next draw, from the file bar's own ID scope
-};
-
 // Save, Export's "Scenario as JSON" and a too-long share link all offer the same file.
 void save_scenario(const AppState& state) {
   request_save("scenario.json", "application/json", io::scenario_to_string(state.scenario(), 2));
 }
 
-TextPopup& popup() {
-  static TextPopup p;
-  return p;
+void open_text_popup(TextPopup& slot, TextPopup p) {
+  slot = std::move(p);
+  slot.open_requested = true;
 }
 
-void open_text_popup(TextPopup p) {
-  popup() = std::move(p);
-  popup().open_requested = true;
-}
-
-void draw_text_popup(const AppState& state) {
-  if (popup().open_requested) ImGui::OpenPopup("text.popup");
-  popup().open_requested = false;
+void draw_text_popup(const AppState& state, TextPopup& p) {
+  if (p.open_requested) ImGui::OpenPopup("text.popup");
+  p.open_requested = false;
   if (!ImGui::BeginPopup("text.popup")) return;
-  TextPopup& p = popup();
   ImGui::TextUnformatted(p.title.c_str());
   const float font = ImGui::GetFontSize();
   if (p.too_long) {
@@ -77,7 +66,7 @@ void draw_text_popup(const AppState& state) {
 
 std::string tab_name(const std::string& tab_id) { return tab_id.rfind("view.", 0) == 0 ? tab_id.substr(5) : tab_id; }
 
-void draw_export_menu(const AppState& state, const ViewState& view) {
+void draw_export_menu(const AppState& state, ViewState& view) {
   if (ImGui::Button("Export")) ImGui::OpenPopup("export.menu");
   widget_rects().record_last_item("export");
   if (!ImGui::BeginPopup("export.menu")) return;
@@ -106,7 +95,7 @@ void draw_export_menu(const AppState& state, const ViewState& view) {
     request_copy(script, "the PyTorch script");
     ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
-    open_text_popup({"PyTorch: rebuilds this scenario with torch and prints the output", std::move(script),
+    open_text_popup(view.editor.popup, {"PyTorch: rebuilds this scenario with torch and prints the output", std::move(script),
                      "attention.py", "text/x-python", false});
     return;
   }
@@ -114,20 +103,22 @@ void draw_export_menu(const AppState& state, const ViewState& view) {
   ImGui::EndPopup();
 }
 
-void draw_open() {
+void draw_open(EditorState& editor) {
   Exchange& ex = exchange();
   if (ex.browser) {
     if (ImGui::Button("Open")) ex.pick_file = true;
     widget_rects().record_last_item("file.open");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("a scenario .json, or a .npy for the matrix chosen beside (or drop a file on the page)");
   } else {
-    static char path[1024] = "";
+    char path[1024];
+    std::snprintf(path, sizeof path, "%s", editor.open_path.c_str());
     ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
     const bool enter = ImGui::InputTextWithHint("##path", "path to .json or .npy", path, sizeof path,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+    editor.open_path = path;
     widget_rects().record_last_item("file.path");
     ImGui::SameLine(0, 2);
-    if ((ImGui::Button("Open") || enter) && path[0] != '\0') ex.open_path = std::string(path);
+    if ((ImGui::Button("Open") || enter) && !editor.open_path.empty()) ex.open_path = editor.open_path;
     widget_rects().record_last_item("file.open");
   }
 }
@@ -146,24 +137,12 @@ void draw_npy_target(ViewState& view) {
 
 }  // namespace
 
-void request_save(std::string name, std::string mime, std::string bytes) {
-  exchange().saves.push_back({std::move(name), std::move(mime), std::move(bytes)});
-}
-
-void request_capture(Rect rect, std::string name) { exchange().capture = CaptureRequest{rect, std::move(name), 2}; }
-
-void request_copy(std::string text, const std::string& what) {
-  exchange().copy_text = std::move(text);
-  exchange().notice = "copied " + what + " to the clipboard";
-  exchange().notice_is_error = false;
-}
-
 std::string share_link(const AppState& state) {
   return exchange().page_url + "#" + io::share_fragment(io::scenario_to_string(state.scenario()));
 }
 
 void draw_file_bar(AppState& state, ViewState& view) {
-  draw_open();
+  draw_open(view.editor);
   ImGui::SameLine();
   if (ImGui::Button("Save")) save_scenario(state);
   widget_rects().record_last_item("file.save");
@@ -172,13 +151,13 @@ void draw_file_bar(AppState& state, ViewState& view) {
     std::string link = share_link(state);
     const bool too_long = link.size() > max_share_link_chars;
     if (!too_long) request_copy(link, "the share link");
-    open_text_popup({too_long ? "Share link: too long" : "Share link (copied): opens this exact scenario", std::move(link),
+    open_text_popup(view.editor.popup, {too_long ? "Share link: too long" : "Share link (copied): opens this exact scenario", std::move(link),
                      "scenario-link.txt", "text/plain", too_long});
   }
   widget_rects().record_last_item("share");
   ImGui::SameLine();
   draw_export_menu(state, view);
-  draw_text_popup(state);
+  draw_text_popup(state, view.editor.popup);
   draw_npy_target(view);
 }
 

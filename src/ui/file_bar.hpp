@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ui/app_state.hpp"
-#include "ui/widget_rects.hpp"
+#include "ui/exchange.hpp"
 #include "ui/views.hpp"
 
 namespace ap::ui {
@@ -16,10 +16,5 @@ void draw_file_bar(AppState& state, ViewState& view);
 
 // "scenario as a share link": page_url + "#z=<compressed scenario>".
 std::string share_link(const AppState& state);
-
-// Saving and capturing, also used by the heatmaps' context menus.
-void request_save(std::string name, std::string mime, std::string bytes);
-void request_capture(Rect rect, std::string name);  // framebuffer pixels, after the next frames
-void request_copy(std::string text, const std::string& what);
 
 }  // namespace ap::ui

@@ -1,17 +1,26 @@
-// A labelled heatmap of one matrix: token labels on both axes, values in the cells where they fit,
-// masked cells hatched, a legend, and the hovered cell reported back so a view can explain it.
+// A labelled heatmap of one matrix at any size: drawn as one texture (uploaded when its numbers change), so a
+// frame costs the same at 4096 × 4096 as at 3 × 3; cells, values, hatching and labels are drawn only for what
+// is visible once zoomed in far enough to read. Wheel zooms where the cells are too small to read, dragging
+// pans, a minimap shows where the view is. The hovered cell is reported back so a view can explain it.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/matrix.hpp"
 #include "ui/colormap.hpp"
+#include "ui/textures.hpp"
 
 namespace ap::ui {
 
+// How values map to colours. auto_range: symmetric around 0 for diverging maps, [0, max] for sequential ones;
+// unit: [0, 1] (weights: 0.025 stays pale whatever the row's maximum); user: [lo, hi].
+enum class ColorRange { auto_range, unit, user };
+
 struct HeatmapSpec {
-  const char* id = "heatmap";        // ImGui id and, when register_id is set, the widget id
+  const char* id = "heatmap";        // ImGui id; also names the texture
   std::string title;                 // drawn above, with the shape: "weights  (N × M = 3 × 3)"
   const core::Matrix* values = nullptr;
   const std::vector<std::string>* row_labels = nullptr;  // null: 0, 1, 2 ...
@@ -22,7 +31,11 @@ struct HeatmapSpec {
   float max_cell = 46;   // largest cell side in unscaled pixels
   bool legend = true;
   bool axis_labels = true;   // token labels (or indices) on both axes
-  std::string register_id;  // widget id for widgetRect, or empty
+  std::string register_id;   // widget id for widgetRect (cells: register_id[i][j]), or empty
+  float max_height = 0;      // 0: about the width (a tall matrix gets smaller cells, not a page-long map)
+  bool pan_with_left = true; // false where a left drag means something else (painting a mask)
+  ColorRange range = ColorRange::auto_range;
+  double user_lo = 0, user_hi = 1;  // ColorRange::user
 };
 
 struct HeatmapHover {
@@ -32,6 +45,28 @@ struct HeatmapHover {
   bool active() const { return row >= 0; }
 };
 
-HeatmapHover draw_heatmap(const HeatmapSpec& spec);
+// What one heatmap keeps between frames: the user's zoom and pan, and what was derived from its content.
+struct HeatmapState {
+  float zoom = 1;                          // 1: the whole matrix fits its box
+  double center_row = -1, center_col = -1; // the box's centre in cells (−1: the matrix's centre)
+  std::uint64_t content_key = 0;           // what lo, hi and the label width below were made for
+  double lo = 0, hi = 1;
+  float row_label_w = 0, col_label_len = 0;
+};
+
+// Shared by every heatmap: where textures go, per-heatmap state, and the content revision (a new trace or
+// scenario) that tells a heatmap its numbers may have changed.
+struct HeatmapCanvas {
+  TextureStore* textures = nullptr;
+  std::map<std::string, HeatmapState> states;
+  unsigned revision = 0;
+  std::vector<std::uint32_t> pixels;  // reused between uploads (page faults cost more than the colours)
+};
+
+HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec);
+
+// The longest prefix of `text` (whole UTF-8 characters) that is at most max_width wide, with "…" when cut.
+// O(log n) measurements over at most the first 256 bytes, whatever the label's length.
+std::string fit_text(const std::string& text, float max_width);
 
 }  // namespace ap::ui

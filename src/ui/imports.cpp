@@ -71,8 +71,7 @@ void apply_file(AppState& state, Exchange& ex, const ArrivedFile& file, const st
   notify(ex, "loaded " + name, false);
 }
 
-void apply_paste(AppState& state, Exchange& ex, const std::string& text) {
-  const auto& cell = focused_cell();
+void apply_paste(AppState& state, Exchange& ex, const std::string& text, const std::optional<FocusedCell>& cell) {
   if (!cell) {
     state.report({"paste", "click a cell of x or a weight matrix first: the paste fills the grid from that cell"});
     return;
@@ -95,10 +94,11 @@ void apply_paste(AppState& state, Exchange& ex, const std::string& text) {
 
 }  // namespace
 
-void apply_arrivals(AppState& state, Exchange& exchange, const std::string& npy_target) {
+void apply_arrivals(AppState& state, Exchange& exchange, const std::string& npy_target,
+                    const std::optional<FocusedCell>& focused) {
   for (const ArrivedFile& file : exchange.files) apply_file(state, exchange, file, npy_target);
   exchange.files.clear();
-  for (const std::string& text : exchange.pastes) apply_paste(state, exchange, text);
+  for (const std::string& text : exchange.pastes) apply_paste(state, exchange, text, focused);
   exchange.pastes.clear();
 }
 

@@ -7,10 +7,13 @@
 
 #include "ui/app_state.hpp"
 #include "ui/exchange.hpp"
+#include "ui/matrix_editor.hpp"
 
 namespace ap::ui {
 
-// npy_target: the matrix a .npy goes into unless its file name is a matrix's ("w_q.npy", "x.npy").
-void apply_arrivals(AppState& state, Exchange& exchange, const std::string& npy_target);
+// npy_target: the matrix a .npy goes into unless its file name is a matrix's ("w_q.npy", "x.npy");
+// focused: the grid cell last clicked, where a paste goes.
+void apply_arrivals(AppState& state, Exchange& exchange, const std::string& npy_target,
+                    const std::optional<FocusedCell>& focused);
 
 }  // namespace ap::ui

@@ -1,11 +1,14 @@
 // Grid editing with ImGui::InputDouble: typing applies live, Escape reverts, Tab moves to the next cell,
-// dragging sideways scrubs the value.
+// dragging sideways scrubs the value. Rows go through ImGuiListClipper, columns are cut to the scrolled view.
 #include "ui/matrix_editor.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <imgui.h>
 
+#include "ui/format.hpp"
 #include "ui/widget_rects.hpp"
 
 namespace ap::ui {
@@ -16,101 +19,163 @@ ImVec4 head_tint(int head) {
   return tints[head % 6];
 }
 
-namespace {
-
-std::optional<FocusedCell>& last_focused() {
-  static std::optional<FocusedCell> cell;
-  return cell;
+GridSpec grid_of(std::string name, const core::Matrix& m, const std::vector<std::string>* row_labels) {
+  GridSpec g;
+  g.name = std::move(name);
+  g.values = m.data();
+  g.rows = static_cast<int>(m.rows());
+  g.cols = static_cast<int>(m.cols());
+  g.row_labels = row_labels;
+  return g;
 }
+
+GridSpec grid_of(std::string name, const core::RowVector& v) {
+  GridSpec g;
+  g.name = std::move(name);
+  g.values = v.data();
+  g.rows = 1;
+  g.cols = static_cast<int>(v.cols());
+  g.is_vector = true;
+  return g;
+}
+
+namespace {
 
 // Drag a cell sideways to scrub its value: 0.01 a pixel (Shift: 0.1), from the value at the press, rounded
 // to 1e-6 so the numbers stay readable. The cell's text field is left as the drag starts: an active
 // field re-applies its own text every frame and would undo the drag.
-std::optional<double> drag_value(ImGuiID cell_id, double current) {
-  static ImGuiID dragging = 0;
-  static double start = 0;
-  if (dragging != cell_id) {
+std::optional<double> drag_value(GridState& g, ImGuiID cell_id, double current) {
+  if (g.dragging != cell_id) {
     if (!ImGui::IsItemActive() || !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.4f * ImGui::GetFontSize()))
       return std::nullopt;
-    dragging = cell_id;
-    start = current;
+    g.dragging = cell_id;
+    g.drag_start = current;
     ImGui::SetWindowFocus(nullptr);  // leaves the text field (no public ClearActiveID in ImGui 1.86)
   }
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-    dragging = 0;
+    g.dragging = 0;
     return std::nullopt;
   }
   const double per_pixel = (ImGui::GetIO().KeyShift ? 0.1 : 0.01) * 15.0 / ImGui::GetFontSize();  // per CSS pixel
-  const double value = std::round((start + ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x * per_pixel) * 1e6) / 1e6;
+  const double value = std::round((g.drag_start + ImGui::GetMouseDragDelta(ImGuiMouseButton_Left).x * per_pixel) * 1e6) / 1e6;
   if (value == current) return std::nullopt;
   return value;
 }
 
-std::optional<CellEdit> edit_cells(const std::string& name, const double* data, int rows, int cols,
-                                   const std::vector<std::string>* row_labels, int column_block, int row_block,
-                                   bool is_vector) {
-  std::optional<CellEdit> edit;
-  const float font = ImGui::GetFontSize();
-  const float cell_w = 4.2f * font;
-  float label_w = 0;
-  if (row_labels)
-    for (const auto& l : *row_labels) label_w = std::max(label_w, ImGui::CalcTextSize(l.c_str()).x);
-  label_w = std::min(label_w, 6 * font);
-  ImGui::PushID(name.c_str());
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(2, 2));
-  for (int i = 0; i < rows; ++i) {
-    if (row_labels) {
-      const std::string& l = (*row_labels)[static_cast<std::size_t>(i)];
-      ImGui::AlignTextToFramePadding();
-      ImGui::TextUnformatted(l.c_str());
-      ImGui::SameLine(label_w + ImGui::GetStyle().WindowPadding.x + 4);
-    }
-    for (int j = 0; j < cols; ++j) {
-      if (j > 0) ImGui::SameLine();
-      const int block = column_block > 0 ? j / column_block : (row_block > 0 ? i / row_block : -1);
-      if (block >= 0) ImGui::PushStyleColor(ImGuiCol_FrameBg, head_tint(block));
-      double v = data[static_cast<std::size_t>(i) * cols + j];
-      ImGui::PushID(i * 4096 + j);
-      ImGui::SetNextItemWidth(cell_w);
-      static ImGuiID editing = 0;  // the cell whose current activation already made an undo step
-      const ImGuiID cell_id = ImGui::GetID("##cell");
-      // Four significant digits fit the cell; the tooltip shows every digit, and typed text keeps all of its own.
-      const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.4g");
-      if (ImGui::IsItemActivated()) editing = 0;
-      if (ImGui::IsItemActive()) last_focused() = FocusedCell{name, i, j};
-      if (changed) {
-        edit = CellEdit{i, j, v, editing == cell_id};
-        editing = cell_id;
-      }
-      if (const auto dragged = drag_value(cell_id, data[static_cast<std::size_t>(i) * cols + j])) {
-        edit = CellEdit{i, j, *dragged, editing == cell_id};
-        editing = cell_id;
-      }
-      const std::string id = is_vector ? name + "[" + std::to_string(j) + "]"
-                                       : name + "[" + std::to_string(i) + "][" + std::to_string(j) + "]";
-      widget_rects().record_last_item(id);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %.17g", id.c_str(), data[static_cast<std::size_t>(i) * cols + j]);
-      ImGui::PopID();
-      if (block >= 0) ImGui::PopStyleColor();
-    }
+std::string cell_id(const GridSpec& spec, int i, int j) {
+  return spec.is_vector ? spec.name + "[" + std::to_string(j) + "]"
+                        : spec.name + "[" + std::to_string(i) + "][" + std::to_string(j) + "]";
+}
+
+// A reveal request (widgetRect on a cell not drawn) for this grid: the cell it names.
+bool revealed_cell(const GridSpec& spec, int& i, int& j) {
+  const std::string& r = widget_rects().reveal();
+  if (r.compare(0, spec.name.size() + 1, spec.name + "[") != 0) return false;
+  const char* rest = r.c_str() + spec.name.size();
+  char tail = 0;
+  if (spec.is_vector) {
+    i = 0;
+    if (std::sscanf(rest, "[%d]%c", &j, &tail) != 1) return false;
+  } else if (std::sscanf(rest, "[%d][%d]%c", &i, &j, &tail) != 2) {
+    return false;
   }
-  ImGui::PopStyleVar();
-  ImGui::PopID();
-  return edit;
+  return i >= 0 && j >= 0 && i < spec.rows && j < spec.cols;
+}
+
+void edit_label(GridState& g, const GridSpec& spec, int i, float width, GridEdits& edits) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s", (*spec.row_labels)[static_cast<std::size_t>(i)].c_str());
+  ImGui::SetNextItemWidth(width);
+  const ImGuiID id = ImGui::GetID("##label");
+  if (ImGui::InputText("##label", buf, sizeof buf)) {
+    edits.label = LabelEdit{i, buf, g.editing_label == id};
+    g.editing_label = id;
+  }
+  if (ImGui::IsItemActivated()) g.editing_label = 0;
+  widget_rects().record_last_item(spec.labels_id + "[" + std::to_string(i) + "]");
 }
 
 }  // namespace
 
-const std::optional<FocusedCell>& focused_cell() { return last_focused(); }
+GridEdits edit_grid(GridState& g, const GridSpec& spec) {
+  GridEdits edits;
+  if (spec.rows == 0 || spec.cols == 0) return edits;
+  const float font = ImGui::GetFontSize();
+  const float cell_w = 4.2f * font;
+  const float spacing = 2;
+  const float pitch = cell_w + spacing;
+  const bool labels = spec.row_labels != nullptr;
+  const bool editable_labels = labels && !spec.labels_id.empty();
+  float label_w = 0;
+  if (editable_labels) {
+    label_w = 4.2f * font;
+  } else if (labels) {
+    for (std::size_t r = 0; r < spec.row_labels->size() && r < 512; ++r)  // enough to size the column
+      label_w = std::max(label_w, ImGui::CalcTextSize((*spec.row_labels)[r].c_str()).x);
+    label_w = std::min(label_w, 6 * font);
+  }
+  int reveal_i = -1, reveal_j = -1;
+  const bool revealing = revealed_cell(spec, reveal_i, reveal_j);
 
-std::optional<CellEdit> edit_grid(const GridSpec& spec) {
-  const core::Matrix& m = *spec.values;
-  return edit_cells(spec.name, m.data(), static_cast<int>(m.rows()), static_cast<int>(m.cols()), spec.row_labels,
-                    spec.column_block, spec.row_block, false);
-}
+  ImGui::PushID(spec.name.c_str());
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, spacing));
+  const float x0 = ImGui::GetCursorPosX();
+  const float cells_x0 = x0 + (labels ? label_w + 2 * spacing : 0.0f);
+  const float view_left = ImGui::GetScrollX(), view_right = view_left + ImGui::GetWindowWidth();
+  const int first_col = std::clamp(static_cast<int>(std::floor((view_left - cells_x0) / pitch)), 0, spec.cols - 1);
+  const int last_col = std::clamp(static_cast<int>(std::ceil((view_right - cells_x0) / pitch)) + 1, first_col + 1, spec.cols);
+  if (revealing && (reveal_j < first_col || reveal_j >= last_col - 1))
+    ImGui::SetScrollX(cells_x0 + reveal_j * pitch - ImGui::GetWindowWidth() / 2);
 
-std::optional<CellEdit> edit_vector(const std::string& name, const core::RowVector& values, int column_block) {
-  return edit_cells(name, values.data(), 1, static_cast<int>(values.cols()), nullptr, column_block, 0, true);
+  ImGuiListClipper clipper;
+  clipper.Begin(spec.rows, ImGui::GetFrameHeight() + spacing);
+  if (revealing) clipper.ForceDisplayRangeByIndices(reveal_i, reveal_i + 1);
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      ImGui::PushID(i);
+      if (editable_labels) {
+        edit_label(g, spec, i, label_w, edits);
+      } else if (labels) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted((*spec.row_labels)[static_cast<std::size_t>(i)].c_str());
+      }
+      for (int j = first_col; j < last_col; ++j) {
+        if (labels || j > first_col) ImGui::SameLine(cells_x0 + j * pitch);
+        else ImGui::SetCursorPosX(cells_x0 + j * pitch);
+        const int block = spec.column_block > 0 ? j / spec.column_block : (spec.row_block > 0 ? i / spec.row_block : -1);
+        if (block >= 0) ImGui::PushStyleColor(ImGuiCol_FrameBg, head_tint(block));
+        const double stored = spec.values[static_cast<std::size_t>(i) * spec.cols + j];
+        double v = stored;
+        ImGui::PushID(j);
+        ImGui::SetNextItemWidth(cell_w);
+        const ImGuiID id = ImGui::GetID("##cell");
+        // Four significant digits fit the cell; the tooltip shows every digit, and typed text keeps all of its own.
+        const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.4g");
+        if (ImGui::IsItemActivated()) g.editing = 0;
+        if (ImGui::IsItemActive()) g.focused = FocusedCell{spec.name, i, j};
+        if (changed) {
+          edits.cell = CellEdit{i, j, v, g.editing == id};
+          g.editing = id;
+        }
+        if (const auto dragged = drag_value(g, id, stored)) {
+          edits.cell = CellEdit{i, j, *dragged, g.editing == id};
+          g.editing = id;
+        }
+        const std::string name = cell_id(spec, i, j);
+        widget_rects().record_last_item(name);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %s", name.c_str(), format_exact(stored).c_str());
+        ImGui::PopID();
+        if (block >= 0) ImGui::PopStyleColor();
+      }
+      // The whole row's width, so the horizontal scrollbar spans every column, drawn or not.
+      ImGui::SameLine(cells_x0 + spec.cols * pitch - 1);
+      ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
+      ImGui::PopID();
+    }
+  }
+  ImGui::PopStyleVar();
+  ImGui::PopID();
+  return edits;
 }
 
 std::optional<int> choose(const char* id, const char* label, const std::vector<std::string>& options, int current) {

@@ -1,5 +1,7 @@
-// Editable grids of numbers (x, W_Q, ...): one input per cell with a stable widget id `name[i][j]`,
-// optional tint of each head's column (or row) block. Reports the edited cell; applying it is the caller's.
+// Editable grids of numbers (x, W_Q, ...): one input per visible cell with a stable widget id `name[i][j]`,
+// rows and columns clipped to what is on screen (a 4096 × 1024 grid costs what its visible part costs), an
+// optional editable label per row (the tokens), and a tint per head's column (or row) block. Reports the edit;
+// applying it is the caller's (AppState::edit_cell).
 #pragma once
 
 #include <optional>
@@ -15,30 +17,54 @@ namespace ap::ui {
 struct CellEdit {
   int row = 0, col = 0;
   double value = 0;
-  bool merge = false;  // a later keystroke of the same edit: one undo step per edit, not per key
+  bool merge = false;  // a later keystroke or drag move of the same edit: one undo step per edit, not per key
 };
 
-struct GridSpec {
-  std::string name;                                    // widget id prefix: "x", "w_q", "context.x"
-  const core::Matrix* values = nullptr;
-  const std::vector<std::string>* row_labels = nullptr;
-  int column_block = 0;  // > 0: tint columns in blocks of this width (one block per head)
-  int row_block = 0;     // > 0: tint rows in blocks (W_O's rows belong to heads)
+struct LabelEdit {
+  int row = 0;
+  std::string label;
+  bool merge = false;  // a later keystroke of the same rename
 };
-
-std::optional<CellEdit> edit_grid(const GridSpec& spec);
-std::optional<CellEdit> edit_vector(const std::string& name, const core::RowVector& values, int column_block);
-
-// A combo box whose button is widget `id` and whose options are `id.option.<value>`; returns the chosen index.
-std::optional<int> choose(const char* id, const char* label, const std::vector<std::string>& options, int current);
-
-ImVec4 head_tint(int head);
 
 // The grid cell the user last clicked into: where a paste goes (its top-left corner).
 struct FocusedCell {
   std::string grid;  // "x", "w_q", "b_q", "context.x", ...
   int row = 0, col = 0;
 };
-const std::optional<FocusedCell>& focused_cell();
+
+// What the grids keep between frames (no function statics: STYLE.md).
+struct GridState {
+  std::optional<FocusedCell> focused;
+  ImGuiID editing = 0;        // the cell whose current activation already made an undo step
+  ImGuiID editing_label = 0;  // the same for a row label
+  ImGuiID dragging = 0;       // the cell being scrubbed by a sideways drag
+  double drag_start = 0;      // its value when the drag began
+};
+
+struct GridSpec {
+  std::string name;  // widget id prefix: "x", "w_q", "context.x"; a vector's cells are name[j]
+  const double* values = nullptr;  // rows × cols, row-major
+  int rows = 0, cols = 0;
+  bool is_vector = false;
+  const std::vector<std::string>* row_labels = nullptr;
+  std::string labels_id;  // non-empty: the labels are text fields with ids labels_id[i] ("tokens")
+  int column_block = 0;   // > 0: tint columns in blocks of this width (one block per head)
+  int row_block = 0;      // > 0: tint rows in blocks (W_O's rows belong to heads)
+};
+
+struct GridEdits {
+  std::optional<CellEdit> cell;
+  std::optional<LabelEdit> label;
+};
+
+GridSpec grid_of(std::string name, const core::Matrix& m, const std::vector<std::string>* row_labels = nullptr);
+GridSpec grid_of(std::string name, const core::RowVector& v);
+
+GridEdits edit_grid(GridState& state, const GridSpec& spec);
+
+// A combo box whose button is widget `id` and whose options are `id.option.<value>`; returns the chosen index.
+std::optional<int> choose(const char* id, const char* label, const std::vector<std::string>& options, int current);
+
+ImVec4 head_tint(int head);
 
 }  // namespace ap::ui

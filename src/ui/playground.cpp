@@ -49,9 +49,22 @@ void draw_status(AppState& state) {
     if (ImGui::SmallButton("ok")) exchange().notice.clear();
   } else {
     const auto& s = state.scenario();
-    ImGui::TextDisabled("N = %d, M = %d, d_model = %d, h = %d, d_k = %d, d_v = %d   backend %s: %.3f ms   undo: %zu",
+    ImGui::TextDisabled("N = %d, M = %d, d_model = %d, h = %d, d_k = %d, d_v = %d   backend %s: %.1f ms   undo: %zu",
                         s.n(), s.m(), s.d_model(), s.heads, s.d_k, s.d_v, state.backend().c_str(),
                         state.result().milliseconds, state.undo_depth());
+  }
+  if (state.computing()) {  // progress and a way out, on the same line
+    ImGui::SameLine();
+    ImGui::ProgressBar(static_cast<float>(state.progress()), ImVec2(10 * ImGui::GetFontSize(), 0), "computing");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("cancel")) state.cancel_compute();
+    widget_rects().record_last_item("compute.cancel");
+  } else if (state.cancelled()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "cancelled: the views show an older result");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("compute")) state.recompute();
+    widget_rects().record_last_item("compute.restart");
   }
 }
 
@@ -59,7 +72,7 @@ void draw_status(AppState& state) {
 
 void draw_playground(AppState& state, ViewState& view) {
   widget_rects().begin_frame();
-  apply_arrivals(state, exchange(), view.npy_target);
+  apply_arrivals(state, exchange(), view.npy_target, view.editor.grids.focused);
   handle_shortcuts(state);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -75,7 +88,7 @@ void draw_playground(AppState& state, ViewState& view) {
   ImGui::SameLine();
   draw_file_bar(state, view);
   ImGui::Separator();
-  draw_editor_panel(state);
+  draw_editor_panel(state, view);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("views", ImVec2(0, -status_h), true);

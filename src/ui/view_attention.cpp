@@ -50,15 +50,16 @@ void draw_attention_view(AppState& state, ViewState& view) {
   HeatmapSpec scores{"##scores", "Q·Kᵀ scores  (N × M = " + nm + ")", &h.scores, &s.query.tokens, &s.keys().tokens};
   scores.max_width = half;
   scores.register_id = "cell.scores";
-  const HeatmapHover hs = draw_heatmap(scores);
+  const HeatmapHover hs = draw_heatmap(view.heatmaps, scores);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   HeatmapSpec weights{"##weights", "softmax weights  (N × M = " + nm + ")", &h.weights, &s.query.tokens, &s.keys().tokens,
                       &t.allowed, ColorMap::sequential};
   weights.max_width = half;
+  weights.range = ColorRange::unit;
   weights.register_id = "cell.weights";
-  const HeatmapHover hw = draw_heatmap(weights);
+  const HeatmapHover hw = draw_heatmap(view.heatmaps, weights);
   ImGui::EndGroup();
   if (hs.active()) explain_score(t, s, view.head, hs.row, hs.col);
   if (hw.active()) explain_score(t, s, view.head, hw.row, hw.col);
@@ -67,7 +68,7 @@ void draw_attention_view(AppState& state, ViewState& view) {
   HeatmapSpec scaled{"##scaled", "scaled × " + format_precise(t.scale) + ", masked  (N × M)", &h.scaled, &s.query.tokens,
                      &s.keys().tokens, &t.allowed};
   scaled.max_width = half;
-  const HeatmapHover hc = draw_heatmap(scaled);
+  const HeatmapHover hc = draw_heatmap(view.heatmaps, scaled);
   if (hc.active()) explain_score(t, s, view.head, hc.row, hc.col);
   ImGui::EndGroup();
   ImGui::SameLine();
@@ -75,7 +76,7 @@ void draw_attention_view(AppState& state, ViewState& view) {
   HeatmapSpec out{"##headout", "weights · V  (N × d_v = " + std::to_string(s.n()) + " × " + std::to_string(s.d_v) + ")",
                   &h.output, &s.query.tokens};
   out.max_width = half;
-  draw_heatmap(out);
+  draw_heatmap(view.heatmaps, out);
   ImGui::EndGroup();
 
   if (!t.empty_rows.empty()) {
@@ -87,7 +88,7 @@ void draw_attention_view(AppState& state, ViewState& view) {
                        rows.c_str());
   }
   HeatmapSpec output{"##output", "layer output = concat · W_O + b_O  (N × d_model)", &t.output, &s.query.tokens};
-  draw_heatmap(output);
+  draw_heatmap(view.heatmaps, output);
 }
 
 }  // namespace ap::ui

@@ -59,17 +59,14 @@ void describe(int dk) {
 }
 
 void pair_numbers(const core::ScoreTerms& terms) {
-  double qq = 0, kk = 0;
-  for (std::size_t c = 0; c < terms.q.size(); ++c) { qq += terms.q[c] * terms.q[c]; kk += terms.k[c] * terms.k[c]; }
-  if (qq > 0 && kk > 0) {
-    const double cosine = std::clamp(terms.score / std::sqrt(qq * kk), -1.0, 1.0);
-    ImGui::Text("q·k = %s   |q| = %s   |k| = %s   cos θ = %s   θ = %s°", format_precise(terms.score).c_str(),
-                format_precise(std::sqrt(qq)).c_str(), format_precise(std::sqrt(kk)).c_str(),
-                format_precise(cosine).c_str(), format_precise(std::acos(cosine) * 180 / M_PI).c_str());
-  } else {
+  const core::PairGeometry g = core::pair_geometry(terms);
+  if (g.has_angle)
+    ImGui::Text("q·k = %s   |q| = %s   |k| = %s   cos θ = %s   θ = %s°", format_precise(g.dot).c_str(),
+                format_precise(g.norm_q).c_str(), format_precise(g.norm_k).c_str(), format_precise(g.cosine).c_str(),
+                format_precise(g.degrees).c_str());
+  else
     ImGui::Text("q·k = %s   |q| = %s   |k| = %s   angle undefined: a zero vector has no direction",
-                format_precise(terms.score).c_str(), format_precise(std::sqrt(qq)).c_str(), format_precise(std::sqrt(kk)).c_str());
-  }
+                format_precise(g.dot).c_str(), format_precise(g.norm_q).c_str(), format_precise(g.norm_k).c_str());
 }
 
 struct Arrow {
@@ -88,7 +85,9 @@ void draw_geometry_view(AppState& state, ViewState& view) {
   const int dk = s.d_k;
   describe(dk);
 
-  static int qi = 0, kj = 0;
+  GeometryState& geo = view.geometry;
+  int& qi = geo.query;
+  int& kj = geo.key;
   qi = std::clamp(qi, 0, s.n() - 1);
   kj = std::clamp(kj, 0, s.m() - 1);
   ImGui::SetNextItemWidth(10 * ImGui::GetFontSize());
@@ -125,9 +124,8 @@ void draw_geometry_view(AppState& state, ViewState& view) {
       const Vec3 v = coords(*m, r);
       extent = std::max(extent, dk == 3 ? std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) : std::max(std::fabs(v[0]), std::fabs(v[1])));
     }
-  static float drag_unit = 0;  // frozen while dragging, so the picture does not rescale under the mouse
-  if (!dragging || drag_unit == 0) drag_unit = static_cast<float>((side / 2 - 2 * font) / extent);
-  const float unit = drag_unit;
+  if (!dragging || geo.drag_unit == 0) geo.drag_unit = static_cast<float>((side / 2 - 2 * font) / extent);
+  const float unit = geo.drag_unit;
   const auto to_screen = [&](const Vec3& p) {
     return ImVec2(c.x + static_cast<float>(p[0]) * unit, c.y - static_cast<float>(p[1]) * unit);
   };
@@ -174,8 +172,9 @@ void draw_geometry_view(AppState& state, ViewState& view) {
   }
 
   // Press near a tip to drag it; press elsewhere (d_k = 3) to turn the view.
-  static int drag_role = -1, drag_index = -1;  // role 0 = query, 1 = key; -1 = turning or nothing
-  static bool drag_made_step = false;          // the drag's first change made the undo step; later ones merge
+  int& drag_role = geo.drag_role;
+  int& drag_index = geo.drag_index;
+  bool& drag_made_step = geo.drag_made_step;
   const ImGuiIO& io = ImGui::GetIO();
   const ImVec2 mouse = io.MousePos;
   if (ImGui::IsItemActivated()) {

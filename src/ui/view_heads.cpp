@@ -21,23 +21,29 @@ void draw_heads_view(AppState& state, ViewState& view) {
     ImGui::BeginGroup();
     const auto& ht = t.heads[static_cast<std::size_t>(h)];
     const std::string id = "##heads_w" + std::to_string(h);
-    HeatmapSpec w{id.c_str(), "head " + std::to_string(h) + " weights", &ht.weights, &s.query.tokens, &s.keys().tokens,
-                  &t.allowed, ColorMap::sequential};
+    // A large layer keeps every weight only for the head on screen; the others show their weights max-pooled.
+    const bool pooled = ht.weights.size() == 0;
+    HeatmapSpec w{id.c_str(),
+                  "head " + std::to_string(h) + " weights" +
+                      (pooled ? "  (max of " + std::to_string(ht.overview_pool) + "×" + std::to_string(ht.overview_pool) + ")" : ""),
+                  pooled ? &ht.weights_overview : &ht.weights, pooled ? nullptr : &s.query.tokens,
+                  pooled ? nullptr : &s.keys().tokens, pooled ? nullptr : &t.allowed, ColorMap::sequential};
+    w.range = ColorRange::unit;
     w.max_width = width;
     w.legend = false;
     w.register_id = "view.heads[" + std::to_string(h) + "]";
-    if (draw_heatmap(w).clicked) view.head = h;
+    if (draw_heatmap(view.heatmaps, w).clicked) view.head = h;
     ImGui::EndGroup();
   }
   ImGui::Separator();
   HeatmapSpec concat{"##concat", "concat of head outputs  (N × h·d_v = " + std::to_string(s.n()) + " × " +
                                      std::to_string(s.heads * s.d_v) + ")", &t.concat, &s.query.tokens};
-  draw_heatmap(concat);
+  draw_heatmap(view.heatmaps, concat);
   HeatmapSpec wo{"##wo", "W_O  (h·d_v × d_model)", &s.w_o};
   wo.max_cell = 30;
-  draw_heatmap(wo);
+  draw_heatmap(view.heatmaps, wo);
   HeatmapSpec out{"##out", "output = concat · W_O + b_O  (N × d_model)", &t.output, &s.query.tokens};
-  draw_heatmap(out);
+  draw_heatmap(view.heatmaps, out);
 }
 
 }  // namespace ap::ui

@@ -18,21 +18,19 @@ void draw_mask_view(AppState& state, ViewState& view) {
                    &s.query.tokens, &s.keys().tokens, &t.allowed};
   spec.max_cell = 52;
   spec.register_id = "mask.cell";
-  const HeatmapHover hover = draw_heatmap(spec);
-  static int paint_value = -1;     // while dragging: the value the first cell was set to
-  static bool stroke_step = false; // the stroke's first cell made the undo step; the rest merge into it
+  spec.pan_with_left = false;  // a left drag paints
+  const HeatmapHover hover = draw_heatmap(view.heatmaps, spec);
+  MaskPaintState& paint = view.mask_paint;
   if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-    paint_value = -1;
-    stroke_step = false;
+    paint.paint_value = -1;
+    paint.stroke_step = false;
   }
   if (paintable && hover.active() && hover.held) {
     const std::uint8_t current = (*s.mask.allow)(hover.row, hover.col);
-    if (paint_value < 0) paint_value = current ? 0 : 1;
-    if (current != paint_value) {
-      core::Scenario next = s;
-      (*next.mask.allow)(hover.row, hover.col) = static_cast<std::uint8_t>(paint_value);
-      if (!state.propose(std::move(next), stroke_step)) stroke_step = true;
-    }
+    if (paint.paint_value < 0) paint.paint_value = current ? 0 : 1;
+    if (current != paint.paint_value &&
+        !state.edit_cell({"mask.allow", hover.row, hover.col}, paint.paint_value, paint.stroke_step))
+      paint.stroke_step = true;
   }
   for (int r : t.empty_rows)
     ImGui::TextColored(ImVec4(1, 0.65f, 0.3f, 1), "row %d (%s): no key allowed, so its weights and output are zero.", r,

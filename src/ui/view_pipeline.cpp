@@ -69,7 +69,7 @@ void draw_pipeline_view(AppState& state, ViewState& view) {
     mini.legend = false;
     mini.axis_labels = false;
     mini.register_id = st.id;
-    if (draw_heatmap(mini).clicked) view.focused_stage = static_cast<int>(i);
+    if (draw_heatmap(view.heatmaps, mini).clicked) view.focused_stage = static_cast<int>(i);
     if (focused) ImGui::PopStyleColor();
     ImGui::EndGroup();
   }
@@ -80,7 +80,7 @@ void draw_pipeline_view(AppState& state, ViewState& view) {
                    st.matrix, st.rows, st.cols, st.allowed, st.map};
   spec.max_cell = 60;
   spec.register_id = "view.stage";
-  draw_heatmap(spec);
+  draw_heatmap(view.heatmaps, spec);
 }
 
 }  // namespace ap::ui

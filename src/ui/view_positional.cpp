@@ -24,20 +24,22 @@ void draw_positional_view(AppState& state, ViewState& view) {
                                  ? "sinusoidal PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(...)  (positions × d_model)"
                                  : "learned table  (positions × d_model)",
                      &t.positional};
-      draw_heatmap(pe);
+      draw_heatmap(view.heatmaps, pe);
       HeatmapSpec x{"##xin", "X + PE  (what is projected)", &t.x_in, &s.query.tokens};
-      draw_heatmap(x);
+      draw_heatmap(view.heatmaps, x);
       break;
     }
     case core::PositionalKind::rope: {
       head_selector(state, view);
       ImGui::TextWrapped("RoPE rotates each pair of q and k coordinates by an angle proportional to the position, so "
                          "q_p · k_{p+r} depends only on the offset r.");
-      static int qi = -1, kj = -1, offset = 2;
+      int& qi = view.positional.query;
+      int& kj = view.positional.key;
+      int& offset = view.positional.offset;
       const auto& h = t.heads[static_cast<std::size_t>(view.head)];
       if (qi < 0 || kj < 0) {  // start from the longest q and k: a zero vector would show a flat 0
-        h.q.rowwise().norm().maxCoeff(&qi);
-        h.k.rowwise().norm().maxCoeff(&kj);
+        qi = core::longest_row(h.q);
+        kj = core::longest_row(h.k);
       }
       qi = std::clamp(qi, 0, s.n() - 1);
       kj = std::clamp(kj, 0, s.m() - 1);
@@ -49,8 +51,8 @@ void draw_positional_view(AppState& state, ViewState& view) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
       ImGui::SliderInt("offset r", &offset, -8, 8);
-      // The demo uses the unrotated projections: the trace's q, k are rotated by their own row position,
-      // so rotate them back to position 0 by asking the core for offset scores of the pre-RoPE vectors.
+      // The trace's q and k are already rotated by their own row positions; the demo treats the chosen rows as
+      // vectors at position 0 and asks the core for their scores at positions (p, p + r).
       std::vector<double> q(h.q.row(qi).data(), h.q.row(qi).data() + h.q.cols());
       std::vector<double> k(h.k.row(kj).data(), h.k.row(kj).data() + h.k.cols());
       const auto scores = core::rope_scores_at_offset(q, k, offset, 12, s.positional.rope_base, s.positional.rope_pairing);

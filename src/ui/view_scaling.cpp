@@ -75,6 +75,7 @@ void draw_scaling_view(AppState& state, ViewState& view) {
   const core::Scenario& s = state.scenario();
   const core::Trace& t = state.trace();
   head_selector(state, view);
+  if (view.query_row < 0) view.query_row = core::row_with_most_keys(t.allowed);
   view.query_row = std::clamp(view.query_row, 0, s.n() - 1);
   ImGui::SetNextItemWidth(10 * ImGui::GetFontSize());
   ImGui::SliderInt("query row", &view.query_row, 0, s.n() - 1, s.query.tokens[static_cast<std::size_t>(view.query_row)].c_str());
@@ -83,7 +84,7 @@ void draw_scaling_view(AppState& state, ViewState& view) {
   ImGui::SliderFloat("temperature T", &view.temperature, 0.05f, 10.0f, "%.2f",
                      ImGuiSliderFlags_Logarithmic);
   widget_rects().record_last_item("scaling.temperature");
-  const double inv = 1.0 / std::sqrt(static_cast<double>(s.d_k));
+  const double inv = core::Scale{}.factor(s.d_k);  // 1/√d_k
   const auto raw = core::study_softmax(t, view.head, view.query_row, 1.0);
   const auto scaled = core::study_softmax(t, view.head, view.query_row, inv);
   const auto temp = core::study_softmax(t, view.head, view.query_row, inv / std::max(static_cast<double>(view.temperature), 1e-6));
@@ -96,7 +97,8 @@ void draw_scaling_view(AppState& state, ViewState& view) {
   weight_bars("÷ (√d_k · T)", temp, s.keys().tokens, w);
   ImGui::EndChild();
 
-  static const std::vector<core::SweepPoint> sweep = core::scaling_sweep(core::powers_of_two_up_to(1024), 16, 200, 42);
+  if (view.sweep.empty()) view.sweep = core::scaling_sweep(core::powers_of_two_up_to(1024), 16, 200, 42);
+  const std::vector<core::SweepPoint>& sweep = view.sweep;
   ImGui::Text("d_k sweep: random unit-variance q, k; 16 keys per row, 200 rows per d_k");
   sweep_plot(sweep);
   if (ImGui::BeginTable("sweep", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {

@@ -14,6 +14,12 @@ void head_selector(const AppState& state, ViewState& view) {
   const int heads = state.scenario().heads;
   view.head = std::clamp(view.head, 0, heads - 1);
   if (heads == 1) return;
+  if (heads > 16) {  // GPT-3 has 96: a slider, not 96 buttons in a row
+    ImGui::SetNextItemWidth(14 * ImGui::GetFontSize());
+    ImGui::SliderInt("head##headslider", &view.head, 0, heads - 1, "head %d");
+    widget_rects().record_last_item("view.head");
+    return;
+  }
   ImGui::TextUnformatted("head");
   for (int h = 0; h < heads; ++h) {
     ImGui::SameLine();
@@ -35,6 +41,9 @@ void draw_views(AppState& state, ViewState& view) {
       {"Geometry", "view.geometry", draw_geometry_view},    {"Masks", "view.mask", draw_mask_view},
       {"Positions", "view.positional", draw_positional_view},
   };
+  view.heatmaps.revision = state.revision();
+  view.head = std::clamp(view.head, 0, state.scenario().heads - 1);
+  state.set_shown_heads({view.head});
   if (!ImGui::BeginTabBar("views")) return;
   for (const Tab& tab : tabs) {
     const bool select = view.select_tab == tab.id;
@@ -47,7 +56,12 @@ void draw_views(AppState& state, ViewState& view) {
     ImGui::BeginChild(tab.id, ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     const ImVec2 area = ImGui::GetWindowPos();  // the whole view, for "PNG of this view"
     widget_rects().record("view.area", area, ImVec2(area.x + ImGui::GetWindowWidth(), area.y + ImGui::GetWindowHeight()));
-    tab.draw(state, view);
+    if (state.trace_fits() && state.head_recorded(view.head)) {
+      tab.draw(state, view);
+    } else {  // the new shape's first result (or the shown head's matrices) is still being computed
+      ImGui::TextDisabled(state.cancelled() ? "Cancelled before the first result for this shape: press compute below."
+                                            : "Computing this layer: %.0f %%", 100 * state.progress());
+    }
     ImGui::EndChild();
     ImGui::EndTabItem();
   }

@@ -1,16 +1,54 @@
 // The playground's views, one per tab: pipeline, scores & weights, heads, scaling lab, geometry,
 // masks, positional encodings. Each draws what AppState's trace holds and never computes itself.
+// Everything the UI keeps between frames lives in ViewState (no function statics).
 #pragma once
 
 #include <string>
 
+#include <vector>
+
+#include "core/sweep.hpp"
 #include "ui/app_state.hpp"
+#include "ui/heatmap.hpp"
+#include "ui/matrix_editor.hpp"
 
 namespace ap::ui {
 
+// A text shown in a popup to read, select, copy or save (the share link, the PyTorch script).
+struct TextPopup {
+  std::string title, text, file_name, mime;
+  bool too_long = false;        // the share link: offer the JSON file instead
+  bool open_requested = false;  // opened on the next draw, from the file bar's own ID scope
+};
+
+struct EditorState {
+  GridState grids;
+  int preset_seed = 1;
+  std::string preset;             // id of the preset loaded last ("" when none)
+  unsigned preset_revision = 0;   // scenario revision it was loaded at: later edits make it "edited"
+  TextPopup popup;
+  std::string open_path;          // desktop: the path typed beside Open
+};
+
+struct GeometryState {
+  int query = 0, key = 0;         // the pair whose numbers are shown
+  float drag_unit = 0;            // pixels per unit, frozen while dragging so the picture does not rescale
+  int drag_role = -1, drag_index = -1;  // role 0 = query, 1 = key; -1 = turning or nothing
+  bool drag_made_step = false;    // the drag's first change made the undo step; later ones merge
+};
+
+struct MaskPaintState {
+  int paint_value = -1;           // while dragging: the value the first cell was set to
+  bool stroke_step = false;       // the stroke's first cell made the undo step; the rest merge into it
+};
+
+struct PositionalState {
+  int query = -1, key = -1, offset = 2;  // the RoPE demo's pair (−1: pick the longest vectors)
+};
+
 struct ViewState {
   int head = 0;        // the head the single-head views show
-  int query_row = 0;   // the row the scaling lab studies
+  int query_row = -1;  // the row the scaling lab studies (−1: the row with the most keys)
   float temperature = 1.0f;
   int focused_stage = 6;  // pipeline stage shown large (index into the stage list)
   std::string select_tab;  // a view id ("view.mask") to bring to front on the next frame, or empty
@@ -18,6 +56,12 @@ struct ViewState {
   std::string current_tab = "view.scores";  // the view on screen (its PNG export is named after it)
   std::string npy_target = "x";             // where an imported .npy goes unless its name says
   float yaw = 0.6f, pitch = 0.45f;          // the geometry view's turn and tilt for d_k = 3 (radians)
+  HeatmapCanvas heatmaps;                   // every heatmap's zoom and pan, and where their textures go
+  EditorState editor;
+  GeometryState geometry;
+  MaskPaintState mask_paint;
+  PositionalState positional;
+  std::vector<core::SweepPoint> sweep;  // the scaling lab's d_k sweep: random, so computed once
 };
 
 void draw_views(AppState& state, ViewState& view);

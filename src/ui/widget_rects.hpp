@@ -2,7 +2,7 @@
 // widget (window.playground.widgetRect, SPEC §3). Coordinates are ImGui's (framebuffer pixels on the web).
 #pragma once
 
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -17,11 +17,11 @@ struct Rect {
 class WidgetRects {
  public:
   void begin_frame() { current_.clear(); }
-  void end_frame() { last_ = current_; }
+  void end_frame() { last_.swap(current_); }
   void record(const std::string& id, ImVec2 min, ImVec2 max);
   void record_last_item(const std::string& id);  // the rectangle of the item just drawn
   std::optional<Rect> find(const std::string& id) const;
-  const std::map<std::string, Rect>& all() const { return last_; }
+  const std::unordered_map<std::string, Rect>& all() const { return last_; }
 
   // Reveal: the next frames open what holds widget `id` (a folded weight section) and scroll it into view,
   // so a script can reach a cell that is off screen (window.playground.widgetRect). Empty: nothing to reveal.
@@ -30,7 +30,7 @@ class WidgetRects {
   bool revealing(const std::string& prefix) const { return !reveal_.empty() && reveal_.rfind(prefix, 0) == 0; }
 
  private:
-  std::map<std::string, Rect> current_, last_;
+  std::unordered_map<std::string, Rect> current_, last_;
   std::string reveal_;
 };
 

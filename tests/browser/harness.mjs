@@ -10,7 +10,7 @@ import { decodePng, distinctColours } from './png.mjs';
 export const pageDir = process.env.AP_PAGE_DIR || path.resolve('build/web/page');
 export const artifactDir = process.env.AP_ARTIFACTS || path.resolve('artifacts');
 
-export async function openPlayground({ webgpu = true, deviceScaleFactor = 1, width = 1280, height = 800, hash = '' } = {}) {
+export async function openPlayground({ webgpu = true, deviceScaleFactor = 1, width = 1280, height = 800, hash = '', query = '' } = {}) {
   const server = await serve(pageDir, 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ap-chromium-'));
@@ -27,11 +27,27 @@ export async function openPlayground({ webgpu = true, deviceScaleFactor = 1, wid
   page.on('pageerror', (err) => consoleErrors.push(String(err)));
   page.on('requestfailed', (req) => failedRequests.push(`${req.url()} ${req.failure()?.errorText}`));
   page.on('request', (req) => requests.push(req.url()));
-  await page.goto(`${origin}/index.html${hash}`);
+  await page.goto(`${origin}/index.html${query}${hash}`);
   await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   await page.evaluate(() => window.playground.ready);
   const close = async () => { await context.close(); server.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); };
   return { page, context, origin, consoleErrors, failedRequests, requests, close };
+}
+
+// How close the page's numbers must be to the double reference: the default backend computes in float
+// (simd: about 1e-7 relative per step), the reference in double (only the summation order differs).
+export function traceTolerance(trace) {
+  return trace.backend === 'reference' ? 1e-9 : 1e-5;
+}
+
+// Largest |a − b| / max(1, |b|) over nested arrays of numbers (a NaN or a missing number fails).
+export function maxRelDiff(a, b, path = '') {
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) throw new Error(`${path}: length ${a.length} vs ${b && b.length}`);
+    return a.reduce((m, v, i) => Math.max(m, maxRelDiff(v, b[i], `${path}[${i}]`)), 0);
+  }
+  if (typeof a !== 'number' || typeof b !== 'number') throw new Error(`${path}: ${a} or ${b} is not a number`);
+  return Math.abs(a - b) / Math.max(1, Math.abs(b));
 }
 
 // Waits two animation frames, so an input event has been handled and drawn.
