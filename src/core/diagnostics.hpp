@@ -7,7 +7,11 @@
 
 namespace ap::core {
 
-// scores, weights: N × M; allowed: N × M. Statistics of a row use only its allowed keys.
+// scores, scaled, weights, allowed: N × M. The moments of a row use only its allowed keys; entropy, maximum weight
+// and the Jacobian use the whole row of weights (the same thing unless mask_fill is finite). A row whose weights
+// hold NaN (no defined softmax) gets NaN for those, never a finite stand-in.
+RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& scaled, const Matrix& weights, const AllowMatrix& allowed);
+// The same with scaled = scale · scores.
 RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale);
 
 // ‖diag(p) − ppᵀ‖_F for one probability row of length m (Σp = 1), accurate for nearly one-hot rows too.

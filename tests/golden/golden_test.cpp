@@ -119,8 +119,10 @@ TEST_CASE("golden: every backend reproduces the PyTorch float64 results") {
         INFO(quantity << ": normwise relative error " << error << ", tolerance " << tolerance);
         CHECK(error <= tolerance);
       }
-      for (const auto& ht : trace.heads)  // scaled is not in the golden files; it is scale · scores by definition
-        CHECK(rel_err(ht.scaled, trace.scale * ht.scores) == 0.0);
+      // cases without variants: scaled is scale · scores, computed in the backend's arithmetic (one rounding)
+      if (!expected.at("heads").at(0).contains("scaled"))
+        for (const auto& ht : trace.heads)
+          CHECK(rel_err(ht.scaled, trace.scale * ht.scores) <= (backend == "reference" ? 0.0 : 1.2e-7));
       CHECK(trace.empty_rows == expected.at("empty_rows").get<std::vector<int>>());
       // an empty row has exactly zero weights and head outputs, for every backend
       for (int row : trace.empty_rows)
