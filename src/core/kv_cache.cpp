@@ -79,24 +79,24 @@ DecodeStep KvCacheDecoder::step() {
     const int kv = s.kv_head_of(head);
     const auto& kc = k_[static_cast<std::size_t>(kv)];
     const auto& vc = v_[static_cast<std::size_t>(kv)];
+    // the reference kernel's own loops on one query row and the t + 1 cached keys
+    std::vector<double> o(static_cast<std::size_t>(dv)), scores(static_cast<std::size_t>(t) + 1);
     HeadProblem<double> hp;
-    hp.n = n; hp.m = n; hp.d_k = dk; hp.d_v = dv;
+    hp.n = 1; hp.m = t + 1; hp.d_k = dk; hp.d_v = dv;
+    hp.q = q.data() + static_cast<std::size_t>(head) * dk; hp.q_stride = h * dk;
+    hp.k = kc.data(); hp.k_stride = dk;
+    hp.v = vc.data(); hp.v_stride = dv;
+    hp.out = o.data(); hp.out_stride = dv;
     hp.scale = s.scale.factor(dk);
     hp.variants = head_variants<double>(s, head);
     hp.mask = &mask;
-    for (int j = 0; j <= t; ++j) {
-      double acc = 0;
-      for (int c = 0; c < dk; ++c)
-        acc += q[static_cast<std::size_t>(head) * dk + c] * kc[static_cast<std::size_t>(j) * dk + c];
-      scaled[static_cast<std::size_t>(j)] = scaled_score(hp, round_score(hp.variants, acc), t, j);
-    }
-    softmax_row(scaled.data(), mask, t, hp.variants, weights.data());
+    reference_scores(hp, scores.data());
+    for (int j = 0; j <= t; ++j) scaled[static_cast<std::size_t>(j)] = scaled_score(hp, scores[static_cast<std::size_t>(j)], t, j);
+    softmax_row(scaled.data(), mask, t, hp.variants, weights.data());  // over the N × N mask's row t
     out.weights.emplace_back(weights.begin(), weights.begin() + t + 1);
-    std::vector<double> o(static_cast<std::size_t>(dv));
+    reference_weighted_sum(hp, weights.data());
     for (int c = 0; c < dv; ++c) {
-      double acc = 0;
-      for (int j = 0; j <= t; ++j) acc += weights[static_cast<std::size_t>(j)] * vc[static_cast<std::size_t>(j) * dv + c];
-      o[static_cast<std::size_t>(c)] = in_format(acc, precision);
+      o[static_cast<std::size_t>(c)] = in_format(o[static_cast<std::size_t>(c)], precision);
       concat[static_cast<std::size_t>(head) * dv + c] = o[static_cast<std::size_t>(c)];
     }
     out.head_out.push_back(std::move(o));
