@@ -13,20 +13,13 @@
 #include "core/softmax.hpp"
 #include "core/variants.hpp"
 #include "support/random_scenario.hpp"
+#include "support/refusal.hpp"
 
 namespace {
 
 using ap::core::Precision;
 using ap::core::Scenario;
-
-std::string refusal(const Scenario& s) {
-  try {
-    ap::core::validate_scenario(s);
-  } catch (const ap::core::InputError& e) {
-    return e.error.what();
-  }
-  return "";
-}
+using ap::test::refusal;
 
 Scenario small(int heads = 4) {
   std::mt19937 rng(5);
