@@ -25,7 +25,7 @@ struct Params {
   fill: f32,           // with finite_fill: what a masked score becomes
   finite_fill: u32,    // 1: masked keys take `fill`; 0: they are left out (−∞)
   has_sink: u32,       // 1: the head's sink logit joins the softmax's denominator
-  precision: u32,      // 0: none or fp32, 1: fp16, 2: bf16 (see round_format)
+  number_format: u32,  // the precision: 0 none or fp32, 1 fp16, 2 bf16 (see round_format)
   pad: u32,
   slopes: array<vec4<f32>, 16>,  // ALiBi slope of head h at [h / 4][h % 4]
   sinks: array<vec4<f32>, 16>,   // sink logit of head h, rounded to the precision
@@ -42,12 +42,12 @@ const BLOCK: u32 = 4u;     // rows and value columns per invocation (registers, 
 // x rounded to the precision's format, to nearest even, on the f32 bits (the rule of core/precision.cpp):
 // overflow gives ±∞, subnormals are kept, ∞ and NaN pass through.
 fn round_format(x: f32) -> f32 {
-  if (params.precision == 0u) { return x; }
+  if (params.number_format == 0u) { return x; }
   let bits = bitcast<u32>(x);
   let sign = bits & 0x80000000u;
   let a = bits & 0x7fffffffu;
   if (a >= 0x7f800000u) { return x; }
-  if (params.precision == 2u) {  // bf16: 8 significant bits, float's exponent range
+  if (params.number_format == 2u) {  // bf16: 8 significant bits, float's exponent range
     return bitcast<f32>(sign | ((a + 0x7fffu + ((a >> 16u) & 1u)) & 0xffff0000u));
   }
   if (a >= 0x477ff000u) { return bitcast<f32>(sign | 0x7f800000u); }  // ≥ 65520: beyond fp16, ±∞

@@ -30,7 +30,7 @@ struct Params {
   float fill = 0;                   // with finite_fill: what a masked score becomes
   std::uint32_t finite_fill = 0;    // 1: masked keys take `fill` (else they are left out, as −∞)
   std::uint32_t has_sink = 0;       // 1: sinks[h] joins the softmax's denominator
-  std::uint32_t precision = 0;      // 0: none or fp32 (f32 itself), 1: fp16, 2: bf16 (rounded as core/precision.cpp)
+  std::uint32_t number_format = 0;  // the precision (a WGSL keyword): 0 none or fp32 (f32 itself), 1 fp16, 2 bf16
   std::uint32_t pad = 0;
   float slopes[max_gpu_heads] = {};  // array<vec4<f32>, 16>
   float sinks[max_gpu_heads] = {};   // array<vec4<f32>, 16>, rounded to the precision
@@ -38,7 +38,7 @@ struct Params {
 static_assert(sizeof(Params) == 592, "Params must match the WGSL struct: 20 four-byte members, then two arrays of 64");
 static_assert(sizeof(Params) % 16 == 0, "a uniform buffer binding is a multiple of 16 bytes");
 static_assert(offsetof(Params, scale) == 20 && offsetof(Params, causal_offset) == 28 && offsetof(Params, allow_words) == 40 &&
-                  offsetof(Params, kv_heads) == 44 && offsetof(Params, fill) == 60 && offsetof(Params, precision) == 72 &&
+                  offsetof(Params, kv_heads) == 44 && offsetof(Params, fill) == 60 && offsetof(Params, number_format) == 72 &&
                   offsetof(Params, slopes) == 80 && offsetof(Params, sinks) == 336,
               "Params members are at the WGSL offsets (the arrays of vec4 start on 16-byte boundaries)");
 

@@ -144,7 +144,7 @@ Params make_params(const core::Scenario& s, double scale) {
   p.fill = p.finite_fill ? static_cast<float>(s.mask_fill()) : 0.0f;
   p.has_sink = s.variants.sinks ? 1 : 0;
   const auto precision = s.variants.precision.value_or(core::Precision::fp32);
-  p.precision = precision == core::Precision::fp16 ? 1 : precision == core::Precision::bf16 ? 2 : 0;
+  p.number_format = precision == core::Precision::fp16 ? 1 : precision == core::Precision::bf16 ? 2 : 0;
   for (int h = 0; h < s.heads && h < max_gpu_heads; ++h) {
     const core::HeadVariants<float> v = core::head_variants<float>(s, h);
     p.slopes[h] = v.alibi_slope;

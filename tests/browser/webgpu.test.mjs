@@ -15,7 +15,8 @@
 // (tests/kernels/agreement_test.cpp); measured: at most 3e-6, on rows made one-hot by scores in the
 // thousands. Empty rows: exactly zero weights and outputs. A precision case is held to a few units of its
 // format, as tests/kernels/variants_test.cpp holds the CPU backends (fp16 4·2⁻¹¹, bf16 2·2⁻⁸: the reference
-// accumulates in double, the GPU in f32, so a cell may round one unit apart). Cells that overflow (null in the
+// accumulates in double, the GPU in f32, so a cell may round one unit apart; measured on SwiftShader: variants
+// without a precision 2.0e-6, fp16 2.8e-4, bf16 1.3e-3, fp32 1.7e-7). Cells that overflow (null in the
 // trace) must be null in both, and listed under `nonfinite`; an overflow case is compared with a CPU float
 // backend (`compareWith`), since the reference, in double, does not overflow there; they have d_k = 1, so that a
 // score is one product and overflows in every summation order alike.
@@ -111,8 +112,8 @@ const cases = [
   { name: 'precision fp16, RoPE, window 5', n: 33, heads: 2, dk: 8, mask: { window: 5 }, positional: 'rope', variants: { precision: 'fp16' } },
   { name: 'softcap 5 + fp16, unscaled, inputs up to ±3', n: 33, heads: 2, dk: 8, scale: 'none', magnitude: 3, variants: { softcap: 5, precision: 'fp16' } },
   { name: 'bf16, GQA 2 of 4, sinks, causal', n: 33, heads: 4, kvHeads: 2, dk: 8, mask: 'causal', variants: (r, h) => ({ precision: 'bf16', ...sinks(r, h) }) },
-  { name: 'fp16 overflow: unscaled inputs up to ±300 (scores past 65504)', n: 7, heads: 1, dk: 1, dModel: 8, scale: 'none', magnitude: 300, variants: { precision: 'fp16' }, compareWith: 'tiled' },
-  { name: 'float overflow: x up to ±3e19 unscaled (scores past 3.4e38)', n: 7, heads: 2, dk: 1, dModel: 8, scale: 'none', magnitude: 3e19, compareWith: 'tiled' },
+  { name: 'fp16 overflow: unscaled inputs up to ±2000 (scores past 65504)', n: 7, heads: 1, dk: 1, dModel: 8, scale: 'none', magnitude: 2000, variants: { precision: 'fp16' }, compareWith: 'tiled' },
+  { name: 'float overflow: x up to ±1e20 unscaled (scores past 3.4e38)', n: 7, heads: 2, dk: 1, dModel: 8, scale: 'none', magnitude: 1e20, compareWith: 'tiled' },
   { name: 'every variant, fp16: GQA 2 of 4, ALiBi, softcap 3, sinks, fill -1e9, N=33, M=20 bottom-right window 6', n: 33, m: 20, heads: 4, kvHeads: 2, dk: 6,
     mask: { causal: 'bottom_right', window: 6 }, variants: (r, h) => ({ alibi: true, softcap: 3, mask_fill: -1e9, precision: 'fp16', ...sinks(r, h) }) },
   { name: 'N=600 causal, GQA 1 of 2, ALiBi, sinks, bf16 (the flash kernel walks twice)', n: 600, heads: 2, kvHeads: 1, dk: 16, dModel: 16, mask: 'causal',
@@ -266,7 +267,7 @@ test('webgpu in headless Chromium (SwiftShader)', async (t) => {
       for (const file of fs.readdirSync(shaderDir).filter((f) => f.endsWith('.wgsl'))) {
         const text = fs.readFileSync(path.join(shaderDir, file), 'utf8');
         for (const name of ['round_format', 'scaled_score', 'allowed', 'is_undefined', 'quiet_nan']) {
-          const body = new RegExp(`\\nfn ${name}\\([^]*?\\n}\\n`).exec(text);
+          const body = new RegExp(`\\nfn ${name}\\((?:[^\\n]*}\\n|[^]*?\\n}\\n)`).exec(text);  // one line, or to its closing brace
           if (!body) continue;
           shared[name] ??= { file, body: body[0] };
           assert.equal(body[0], shared[name].body, `${file}'s ${name} differs from ${shared[name].file}'s`);

@@ -7,7 +7,10 @@ attention-cli.js. Standard library only.
   cli_driver.py golden    CASES_DIR   -- CLI...   `run FILE --backend B` on every golden case's scenario and every
                                                   backend: the reference to 1e-9 of PyTorch, float backends to
                                                   1e-5 (1e-4 for large magnitudes), a precision case to a few
-                                                  units of its format; nulls (overflows) in the same cells
+                                                  units of its format; nulls (overflows) in the same cells.
+                                                  `golden CASES_DIR variants`: the float backends only on the
+                                                  cases with SPEC 1b fields (the reference on all), for node,
+                                                  where each run starts a WebAssembly module
   cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments
 """
 import json
@@ -85,7 +88,10 @@ def golden_tolerance(name, scenario, backend):
     return 1e-4 if name.startswith("large_magnitude") else 1e-5
 
 
-def golden(cases_dir, cli):
+VARIANT_FIELDS = ("kv_heads", "alibi", "softcap", "sinks", "mask_fill", "precision")
+
+
+def golden(cases_dir, cli, float_backends_on="all"):
     names = sorted(n for n in os.listdir(cases_dir) if n.endswith(".json"))
     if len(names) < 75:
         fail(f"only {len(names)} golden cases in {cases_dir}")
@@ -101,7 +107,10 @@ def golden(cases_dir, cli):
         path = os.path.join(scratch, name)  # the scenario alone, as a user's file
         with open(path, "w", encoding="utf-8") as f:
             json.dump(case["scenario"], f)
+        variant = any(key in case["scenario"] for key in VARIANT_FIELDS)
         for backend in backends:
+            if backend != "reference" and float_backends_on == "variants" and not variant:
+                continue
             what_run = f"{name} on {backend}"
             result = run(cli, ["run", path, "--backend", backend])
             checked += 1
@@ -208,7 +217,7 @@ def main(argv):
     if mode == "malformed":
         count = malformed(params[0], cli)
     elif mode == "golden":
-        count = golden(params[0], cli)
+        count = golden(params[0], cli, params[1] if len(params) > 1 else "all")
     elif mode == "commands":
         count = commands(cli)
     else:
