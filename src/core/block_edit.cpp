@@ -46,11 +46,15 @@ Scenario reshaped_for(const Scenario& s, std::string_view target, const Matrix& 
       refuse(target, "needs d_model = " + std::to_string(s.d_model()) + " rows, " + given +
                          " (load x first to change d_model)");
   };
+  // w_k and w_v hold kv_heads blocks (grouped-query attention), the others heads blocks
+  const bool kv = target == "w_k" || target == "w_v";
+  const int blocks = kv ? s.kv_heads() : s.heads;
+  const char* blocks_name = kv && s.variants.kv_heads ? "kv_heads" : "h";
   auto per_head = [&](int count, const char* what) {
-    if (count % s.heads != 0)
-      refuse(target, std::to_string(count) + " is not a multiple of h = " + std::to_string(s.heads) + " (" + what +
-                         " = " + std::to_string(count) + " / h), " + given);
-    return count / s.heads;
+    if (count % blocks != 0)
+      refuse(target, std::to_string(count) + " is not a multiple of " + blocks_name + " = " + std::to_string(blocks) +
+                         " (" + what + " = " + std::to_string(count) + " / " + blocks_name + "), " + given);
+    return count / blocks;
   };
   Scenario out = s;
   if (target == "x" || target == "context.x") {

@@ -2,11 +2,13 @@
 // scenario, so Σ a·b reproduces the trace's number up to the backend's own rounding.
 #include "core/breakdown.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
 #include "core/positional.hpp"
+#include "core/variants.hpp"
 
 namespace ap::core {
 
@@ -46,7 +48,8 @@ Breakdown projection(const Scenario& s, const Trace& t, const char* name, int he
   Breakdown b;
   b.value = (query ? h.q : name[0] == 'k' ? h.k : h.v)(row, c);
   const Mixed mx = value ? Mixed{c, c, 1, 0} : rope_mix(s, row, c);
-  const int col_a = head * width + mx.a, col_b = head * width + mx.b;
+  const int block = query ? head : s.kv_head_of(head);  // grouped-query attention: K and V heads are shared
+  const int col_a = block * width + mx.a, col_b = block * width + mx.b;
   const std::string W = query ? "W_Q" : name[0] == 'k' ? "W_K" : "W_V";
   const std::string src = query || !s.context ? "x" : "context.x";
   b.formula = std::string(name) + at(head) + at(row) + at(c) + " = Σ_m " + src + at(row) + "[m]·" + W + "[m]" + at(col_a) +
@@ -107,19 +110,22 @@ std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const s
   }
   if (kind == "weights") {
     if (!in(h.weights, i, j)) return std::nullopt;
+    // What the softmax saw (SPEC §1b): allowed cells' scaled scores, masked cells at a finite mask_fill (none at
+    // −∞), and the head's sink logit in the denominator only.
+    const HeadVariants<double> v = head_variants<double>(s, head);
+    const auto seen = [&](int key) { return t.allowed(i, key) ? h.scaled(i, key) : v.fill; };
     Breakdown r;
     r.value = h.weights(i, j);
     r.is_ratio = true;
-    r.formula = "weights" + at(head) + at(i) + at(j) + " = exp(s" + at(i) + at(j) + " − max_j s" + at(i) + "[j]) / Σ_j exp(s" +
-                at(i) + "[j] − max_j s" + at(i) + "[j]), s = scaled scores over the allowed keys";
-    double top = -std::numeric_limits<double>::infinity();
-    for (int key = 0; key < h.scaled.cols(); ++key)
-      if (t.allowed(i, key)) top = std::max(top, h.scaled(i, key));
+    r.formula = "weights" + at(head) + at(i) + at(j) + " = exp(s" + at(i) + at(j) + " − max) / (Σ_j exp(s" + at(i) +
+                "[j] − max)" + (v.has_sink ? " + exp(sink − max)" : "") + "), s = the scaled scores the softmax saw";
+    double top = v.has_sink ? v.sink : -std::numeric_limits<double>::infinity();
+    for (int key = 0; key < h.scaled.cols(); ++key) top = std::max(top, seen(key));
     r.masked = !t.allowed(i, j);
     if (top == -std::numeric_limits<double>::infinity()) return r;  // an empty row: 0 / 0 shown as 0
-    for (int key = 0; key < h.scaled.cols(); ++key)
-      if (t.allowed(i, key)) r.denominator += std::exp(h.scaled(i, key) - top);
-    r.numerator = r.masked ? 0.0 : std::exp(h.scaled(i, j) - top);
+    for (int key = 0; key < h.scaled.cols(); ++key) r.denominator += std::exp(seen(key) - top);
+    if (v.has_sink) r.denominator += std::exp(v.sink - top);
+    r.numerator = std::exp(seen(j) - top);
     return r;
   }
   return std::nullopt;

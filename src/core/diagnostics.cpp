@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
+#include <limits>
 
 namespace ap::core {
 
@@ -37,40 +37,66 @@ void resize_diagnostics(RowDiagnostics& d, int n) {
     v->assign(static_cast<std::size_t>(n), 0.0);
 }
 
+namespace {
+
+// Mean and population variance of a row's allowed entries (two passes: exact for large means, unlike E[s²] − E[s]²).
 template <class T>
-void row_diagnostics_block(const T* scores, const T* weights, int rows, int m, int row0, const AllowMatrix& allowed,
-                           double scale, RowDiagnostics& d) {
-  for (int r = 0; r < rows; ++r) {
-    const int i = row0 + r;
-    const T* s = scores + static_cast<std::size_t>(r) * m;
-    const T* w = weights + static_cast<std::size_t>(r) * m;
-    const std::uint8_t* ok = allowed.data() + static_cast<std::size_t>(i) * allowed.cols();
-    // pass 1: entropy, the largest weight (and where), the mean score
-    double h = 0, sum = 0;
-    int count = 0, top = -1;
-    for (int j = 0; j < m; ++j) {
-      if (!ok[j]) continue;
-      const double p = static_cast<double>(w[j]);
-      if (p > 0) h -= p * std::log(p);
-      if (top < 0 || p > static_cast<double>(w[top])) top = j;
+void moments(const T* s, const std::uint8_t* ok, int m, double& mean, double& var) {
+  double sum = 0;
+  int count = 0;
+  for (int j = 0; j < m; ++j)
+    if (ok[j]) {
       sum += static_cast<double>(s[j]);
       ++count;
     }
+  if (count == 0) {
+    mean = var = 0;
+    return;
+  }
+  mean = sum / count;
+  double squares = 0;
+  for (int j = 0; j < m; ++j)
+    if (ok[j]) squares += (static_cast<double>(s[j]) - mean) * (static_cast<double>(s[j]) - mean);
+  var = squares / count;
+}
+
+}  // namespace
+
+template <class T>
+void row_diagnostics_block(const T* scores, const T* scaled, const T* weights, int rows, int m, int row0,
+                           const AllowMatrix& allowed, RowDiagnostics& d) {
+  for (int r = 0; r < rows; ++r) {
+    const int i = row0 + r;
     const auto row = static_cast<std::size_t>(i);
-    if (count == 0) {
-      for (auto* v : {&d.entropy, &d.effective_keys, &d.max_weight, &d.raw_mean, &d.raw_variance, &d.scaled_mean,
-                      &d.scaled_variance, &d.jacobian_norm})
-        (*v)[row] = 0.0;
+    const std::size_t at = static_cast<std::size_t>(r) * m;
+    const std::uint8_t* ok = allowed.data() + static_cast<std::size_t>(i) * allowed.cols();
+    moments(scores + at, ok, m, d.raw_mean[row], d.raw_variance[row]);
+    moments(scaled + at, ok, m, d.scaled_mean[row], d.scaled_variance[row]);
+    // The weights' statistics over the whole row (masked cells carry weight too when mask_fill is finite), in two
+    // passes: entropy and the largest weight, then the softmax Jacobian's norm with the sums over the other
+    // entries formed directly (accurate for nearly one-hot rows, see softmax_jacobian_norm).
+    const T* w = weights + at;
+    double h = 0;
+    int top = 0;
+    bool nan = false;
+    for (int j = 0; j < m; ++j) {
+      const double p = static_cast<double>(w[j]);
+      if (std::isnan(p)) nan = true;
+      if (p > 0) h -= p * std::log(p);
+      if (p > static_cast<double>(w[top])) top = j;
+    }
+    const double pt = static_cast<double>(w[top]);
+    if (nan) {  // no defined softmax: nothing finite to say about it
+      for (auto* v : {&d.entropy, &d.effective_keys, &d.max_weight, &d.jacobian_norm})
+        (*v)[row] = std::numeric_limits<double>::quiet_NaN();
       continue;
     }
-    const double mean = sum / count;
-    // pass 2: the variance about the mean (exact for large means, unlike E[s²] − E[s]²) and the softmax Jacobian's
-    // norm, with the sums over the other entries formed directly (see softmax_jacobian_norm)
-    const double pt = static_cast<double>(w[top]);
-    double squares = 0, rest1 = 0, rest2 = 0, rest4 = 0, own = 0;
+    if (pt == 0) {  // an empty row
+      for (auto* v : {&d.entropy, &d.effective_keys, &d.max_weight, &d.jacobian_norm}) (*v)[row] = 0.0;
+      continue;
+    }
+    double rest1 = 0, rest2 = 0, rest4 = 0, own = 0;
     for (int j = 0; j < m; ++j) {
-      if (!ok[j]) continue;
-      squares += (static_cast<double>(s[j]) - mean) * (static_cast<double>(s[j]) - mean);
       if (j == top) continue;
       const double p = static_cast<double>(w[j]), p2 = p * p;
       rest1 += p;
@@ -79,30 +105,28 @@ void row_diagnostics_block(const T* scores, const T* weights, int rows, int m, i
       own += p2 * (1 - p) * (1 - p);
     }
     const double s2 = pt * pt + rest2;
-    const double jacobian2 = pt * pt * (rest1 * rest1 + rest2) + own + s2 * rest2 - rest4;
-    const double var = squares / count;  // population variance over the row's allowed keys
     d.entropy[row] = h;
     d.effective_keys[row] = std::exp(h);
     d.max_weight[row] = pt;
-    d.raw_mean[row] = mean;
-    d.raw_variance[row] = var;
-    d.scaled_mean[row] = scale * mean;
-    d.scaled_variance[row] = scale * scale * var;
-    d.jacobian_norm[row] = std::sqrt(std::max(0.0, jacobian2));
+    d.jacobian_norm[row] = std::sqrt(std::max(0.0, pt * pt * (rest1 * rest1 + rest2) + own + s2 * rest2 - rest4));
   }
 }
 
-RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale) {
+RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& scaled, const Matrix& weights, const AllowMatrix& allowed) {
   RowDiagnostics d;
   resize_diagnostics(d, static_cast<int>(scores.rows()));
-  row_diagnostics_block(scores.data(), weights.data(), static_cast<int>(scores.rows()), static_cast<int>(scores.cols()), 0,
-                        allowed, scale, d);
+  row_diagnostics_block(scores.data(), scaled.data(), weights.data(), static_cast<int>(scores.rows()),
+                        static_cast<int>(scores.cols()), 0, allowed, d);
   return d;
 }
 
-template void row_diagnostics_block<float>(const float*, const float*, int, int, int, const AllowMatrix&, double,
+template void row_diagnostics_block<float>(const float*, const float*, const float*, int, int, int, const AllowMatrix&,
                                            RowDiagnostics&);
-template void row_diagnostics_block<double>(const double*, const double*, int, int, int, const AllowMatrix&, double,
-                                            RowDiagnostics&);
+template void row_diagnostics_block<double>(const double*, const double*, const double*, int, int, int,
+                                            const AllowMatrix&, RowDiagnostics&);
+
+RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& weights, const AllowMatrix& allowed, double scale) {
+  return row_diagnostics(scores, Matrix(scale * scores), weights, allowed);
+}
 
 }  // namespace ap::core

@@ -36,6 +36,14 @@ bool MaskRule::allowed(int i, int j) const {
   return true;
 }
 
+bool MaskRule::row_has_key(int i) const {
+  const KeyRange r = key_range(i);
+  if (!needs_elementwise_check()) return r.begin < r.end;
+  for (int j = r.begin; j < r.end; ++j)
+    if (allowed(i, j)) return true;
+  return false;
+}
+
 AllowMatrix allow_matrix(const MaskRule& rule) {
   AllowMatrix a(rule.queries(), rule.keys());
   for (int i = 0; i < rule.queries(); ++i)

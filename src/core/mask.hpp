@@ -32,6 +32,7 @@ class MaskRule {
   // Keys [begin, end) left open by causal and window; allow/key_valid may still close some of them.
   KeyRange key_range(int i) const;
   bool allowed(int i, int j) const;
+  bool row_has_key(int i) const;  // query i may attend at least one key
 
  private:
   int n_, m_;

@@ -23,7 +23,7 @@ Trace compute_reference(const Scenario& scenario);
 // The float-side inputs of the attention step, kept separate so benchmarks can time attention alone.
 template <class T>
 struct Projected {
-  MatrixT<T> q, k, v;  // N × (h·d_k), M × (h·d_k), M × (h·d_v), after RoPE
+  MatrixT<T> q, k, v;  // N × (h·d_k), M × (g·d_k), M × (g·d_v) (g = kv_heads), after RoPE, rounded to the precision
 };
 
 template <class T>

@@ -1,8 +1,9 @@
-// Reference kernel: clarity over speed.
+// Reference kernel: clarity over speed. The variants come from core/score_mod.hpp and core/softmax.hpp.
 #include "core/reference_kernel.hpp"
 
 #include <vector>
 
+#include "core/score_mod.hpp"
 #include "core/softmax.hpp"
 
 namespace ap::core {
@@ -21,15 +22,15 @@ void reference_scores(const HeadProblem<double>& p, double* scores) {
     for (int j = 0; j < p.m; ++j) {
       double acc = 0;
       for (int c = 0; c < p.d_k; ++c) acc += p.q[static_cast<std::size_t>(i) * p.q_stride + c] * p.k[static_cast<std::size_t>(j) * p.k_stride + c];
-      scores[static_cast<std::size_t>(i) * p.m + j] = acc;
+      scores[static_cast<std::size_t>(i) * p.m + j] = round_score(p.variants, acc);
     }
 }
 
 void reference_softmax(const HeadProblem<double>& p, const double* scores, double* weights) {
   std::vector<double> scaled(static_cast<std::size_t>(p.m));
   for (int i = 0; i < p.n; ++i) {
-    for (int j = 0; j < p.m; ++j) scaled[static_cast<std::size_t>(j)] = p.scale * scores[static_cast<std::size_t>(i) * p.m + j];
-    masked_softmax_row<double>(scaled.data(), *p.mask, i, weights + static_cast<std::size_t>(i) * p.m);
+    scaled_scores_row(p, i, 0, p.m, scores + static_cast<std::size_t>(i) * p.m, scaled.data());
+    softmax_row(scaled.data(), *p.mask, i, p.variants, weights + static_cast<std::size_t>(i) * p.m);
   }
 }
 

@@ -6,9 +6,9 @@
 
 namespace ap::core {
 
-// scores (n × m) = q (n × d_k) · kᵀ (d_k × m)
+// scores (n × m) = q (n × d_k) · kᵀ (d_k × m), rounded to the precision
 void reference_scores(const HeadProblem<double>& p, double* scores);
-// weights (n × m) = masked row softmax of scale · scores; returns nothing, empty rows become zeros
+// weights (n × m) = masked row softmax of score_mod(scores) (core/softmax.hpp: fill, sink, empty and undefined rows)
 void reference_softmax(const HeadProblem<double>& p, const double* scores, double* weights);
 // out (n × d_v) = weights (n × m) · v (m × d_v)
 void reference_weighted_sum(const HeadProblem<double>& p, const double* weights);

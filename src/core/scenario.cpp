@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -18,6 +19,10 @@ double Scale::factor(int d_k) const {
     case ScaleKind::multiplier: return multiplier;
   }
   return 1.0;
+}
+
+double Scenario::mask_fill() const {
+  return variants.mask_fill.value_or(-std::numeric_limits<double>::infinity());
 }
 
 Matrix identity_like(int rows, int cols) {
@@ -60,7 +65,10 @@ std::string number_text(double v) {
   text << std::setprecision(17) << v;
   std::ostringstream shorter;
   shorter << v;
-  return std::stod(shorter.str()) == v ? shorter.str() : text.str();
+  std::istringstream back(shorter.str());
+  double read = 0;
+  back >> read;  // no std::stod: it throws for subnormals
+  return !back.fail() && read == v ? shorter.str() : text.str();
 }
 
 std::string shape(Eigen::Index rows, Eigen::Index cols) {
@@ -91,6 +99,32 @@ void expect_finite(const char* field, const RowVector& v) {
       throw InputError(std::string(field) + "[" + std::to_string(j) + "]", "expected a finite number");
 }
 
+constexpr double float_max = 3.4028234663852886e38;  // every backend but the reference computes in float
+
+// SPEC §1b's fields that need no shape of their own beyond heads (kv_heads is checked with the weights).
+void validate_variants(const Scenario& s) {
+  const Variants& v = s.variants;
+  if (v.softcap && !(std::isfinite(*v.softcap) && *v.softcap > 0 && *v.softcap <= float_max))
+    throw InputError("softcap", "expected a number greater than 0 and at most 3.4e38 (float's range), got " +
+                                    number_text(*v.softcap));
+  if (v.sinks) {
+    if (v.sinks->cols() != s.heads)
+      throw InputError("sinks", "expected " + std::to_string(s.heads) + (s.heads == 1 ? " number" : " numbers") +
+                                    " (one sink logit per head), got " + std::to_string(v.sinks->cols()));
+    for (Eigen::Index h = 0; h < v.sinks->cols(); ++h)
+      if (!std::isfinite((*v.sinks)(h)) || std::fabs((*v.sinks)(h)) > float_max)
+        throw InputError("sinks[" + std::to_string(h) + "]", "expected a finite number within float's range (±3.4e38), got " +
+                                                              number_text((*v.sinks)(h)));
+  }
+  if (v.mask_fill) {
+    const double f = *v.mask_fill;
+    const bool minus_infinity = f == -std::numeric_limits<double>::infinity();
+    if (!minus_infinity && !(std::isfinite(f) && std::fabs(f) <= float_max))
+      throw InputError("mask_fill", "expected \"-inf\" or a finite number within float's range (±3.4e38), got " +
+                                        number_text(f));
+  }
+}
+
 void validate_sequence(const char* field, const char* tokens_field, const Sequence& seq, int d_model) {
   if (seq.x.rows() < 1) throw InputError(field, "needs at least one token (row)");
   if (seq.x.rows() > limits::max_tokens)
@@ -117,15 +151,17 @@ void validate_scenario(const Scenario& s) {
   validate_sequence("x", "tokens", s.query, d_model);
   if (s.context) validate_sequence("context.x", "context.tokens", *s.context, d_model);
   validate_dimensions(s.n(), s.m(), d_model, s.heads, s.d_k, s.d_v);
+  validate_kv_heads(s.heads, s.variants.kv_heads);
 
-  const int hk = s.heads * s.d_k, hv = s.heads * s.d_v;
+  const int g = s.kv_heads();
+  const int hk = s.heads * s.d_k, hv = s.heads * s.d_v, gk = g * s.d_k, gv = g * s.d_v;
   expect_shape("w_q", s.w_q, d_model, hk);
-  expect_shape("w_k", s.w_k, d_model, hk);
-  expect_shape("w_v", s.w_v, d_model, hv);
+  expect_shape("w_k", s.w_k, d_model, gk);
+  expect_shape("w_v", s.w_v, d_model, gv);
   expect_shape("w_o", s.w_o, hv, d_model);
   expect_width("b_q", s.b_q, hk);
-  expect_width("b_k", s.b_k, hk);
-  expect_width("b_v", s.b_v, hv);
+  expect_width("b_k", s.b_k, gk);
+  expect_width("b_v", s.b_v, gv);
   expect_width("b_o", s.b_o, d_model);
   expect_finite("w_q", s.w_q);
   expect_finite("w_k", s.w_k);
@@ -168,6 +204,16 @@ void validate_scenario(const Scenario& s) {
     if (!(pos.rope_base > 1.0) || !std::isfinite(pos.rope_base))
       throw InputError("positional.rope.base", "expected a finite base greater than 1, got " + number_text(pos.rope_base));
   }
+  validate_variants(s);
+}
+
+void validate_kv_heads(int heads, std::optional<int> kv_heads) {
+  if (!kv_heads) return;
+  if (*kv_heads < 1 || *kv_heads > heads)
+    throw InputError("kv_heads", "expected 1 to heads (" + std::to_string(heads) + "), got " + std::to_string(*kv_heads));
+  if (heads % *kv_heads != 0)
+    throw InputError("kv_heads", std::to_string(*kv_heads) + " key/value heads do not divide heads " +
+                                     std::to_string(heads) + " (each K/V head serves heads / kv_heads query heads)");
 }
 
 void validate_dimensions(int n, int m, int d_model, int heads, int d_k, int d_v) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/matrix.hpp"
+#include "core/precision.hpp"
 
 namespace ap::core {
 
@@ -47,20 +48,36 @@ struct Positional {
   Matrix learned;  // P × d_model, P ≥ max(N, M); row p is added to the token at position p
 };
 
+// The SPEC §1b variants of the layer (what today's models run). Each is absent by default, and absent
+// means the textbook steps; a scenario written back keeps absent fields absent.
+struct Variants {
+  std::optional<int> kv_heads;        // g ≥ 1 dividing heads (grouped-query; 1 = multi-query). Absent: heads
+  bool alibi = false;                 // ALiBi biases −m_h·|p_q − p_k| on the scaled scores
+  std::optional<double> softcap;      // c > 0: scaled ← c·tanh(scaled / c)
+  std::optional<RowVector> sinks;     // heads numbers: each head's sink logit joins its softmax denominator
+  std::optional<double> mask_fill;    // what a masked score becomes: −∞ (also when absent) or a finite number
+  std::optional<Precision> precision; // fp32 / fp16 / bf16 emulation; absent: each backend's own arithmetic
+};
+
 struct Scenario {
   Sequence query;                   // N × d_model: the queries (and keys/values when there is no context)
   std::optional<Sequence> context;  // M × d_model: the key/value source of cross-attention
   int heads = 1;
   int d_k = 0;
   int d_v = 0;
-  Matrix w_q, w_k;  // d_model × (h·d_k); head i uses columns [i·d_k, (i+1)·d_k)
-  Matrix w_v;       // d_model × (h·d_v)
+  Matrix w_q;       // d_model × (h·d_k); head i uses columns [i·d_k, (i+1)·d_k)
+  Matrix w_k;       // d_model × (g·d_k), g = kv_heads(); query head i uses K/V head kv_head_of(i)
+  Matrix w_v;       // d_model × (g·d_v)
   Matrix w_o;       // (h·d_v) × d_model
-  RowVector b_q, b_k, b_v, b_o;
+  RowVector b_q, b_k, b_v, b_o;  // h·d_k, g·d_k, g·d_v, d_model
   Scale scale;
   MaskSpec mask;
   Positional positional;
+  Variants variants;
 
+  int kv_heads() const { return variants.kv_heads.value_or(heads); }  // g: heads of K and V
+  int kv_head_of(int head) const { return head * kv_heads() / heads; }  // ⌊i·g / h⌋
+  double mask_fill() const;  // −∞ unless a finite fill was given
   int n() const { return static_cast<int>(query.x.rows()); }
   int m() const { return static_cast<int>(keys().x.rows()); }
   int d_model() const { return static_cast<int>(query.x.cols()); }
@@ -82,6 +99,8 @@ void validate_dimensions(int n, int m, int d_model, int heads, int d_k, int d_v)
 // large layer, whose N × M matrices are recorded only for the heads on screen).
 std::size_t full_trace_elements(const Scenario& s);
 void check_full_trace(const Scenario& s);
+// kv_heads (absent, or 1 to heads dividing heads); throws InputError naming "kv_heads".
+void validate_kv_heads(int heads, std::optional<int> kv_heads);
 
 // Checks every shape, value and limit; throws InputError naming the field. Call after any edit.
 void validate_scenario(const Scenario& s);

@@ -92,10 +92,10 @@ Scenario with_d_model(const Scenario& s, int d_model) {
   Scenario out = s;
   out.query.x = resized(s.query.x, s.n(), d_model, false);
   if (out.context) out.context->x = resized(s.context->x, s.m(), d_model, false);
-  const int hk = s.heads * s.d_k, hv = s.heads * s.d_v;
+  const int hk = s.heads * s.d_k, hv = s.heads * s.d_v, gk = s.kv_heads() * s.d_k, gv = s.kv_heads() * s.d_v;
   out.w_q = resized(s.w_q, d_model, hk, true);
-  out.w_k = resized(s.w_k, d_model, hk, true);
-  out.w_v = resized(s.w_v, d_model, hv, true);
+  out.w_k = resized(s.w_k, d_model, gk, true);
+  out.w_v = resized(s.w_v, d_model, gv, true);
   out.w_o = resized(s.w_o, hv, d_model, true);
   out.b_o = resized(s.b_o, d_model);
   if (out.positional.kind == PositionalKind::learned)
@@ -108,13 +108,16 @@ Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v) {
   out.heads = heads;
   out.d_k = d_k;
   out.d_v = d_v;
+  // K and V keep kv_heads blocks when it is given (validation then says whether it still divides heads)
+  const int g = s.kv_heads(), new_g = out.kv_heads();
   out.w_q = reblock_columns(s.w_q, s.heads, s.d_k, heads, d_k);
-  out.w_k = reblock_columns(s.w_k, s.heads, s.d_k, heads, d_k);
-  out.w_v = reblock_columns(s.w_v, s.heads, s.d_v, heads, d_v);
+  out.w_k = reblock_columns(s.w_k, g, s.d_k, new_g, d_k);
+  out.w_v = reblock_columns(s.w_v, g, s.d_v, new_g, d_v);
   out.w_o = reblock_rows(s.w_o, s.heads, s.d_v, heads, d_v);
   out.b_q = reblock(s.b_q, s.heads, s.d_k, heads, d_k);
-  out.b_k = reblock(s.b_k, s.heads, s.d_k, heads, d_k);
-  out.b_v = reblock(s.b_v, s.heads, s.d_v, heads, d_v);
+  out.b_k = reblock(s.b_k, g, s.d_k, new_g, d_k);
+  out.b_v = reblock(s.b_v, g, s.d_v, new_g, d_v);
+  if (out.variants.sinks) out.variants.sinks = resized(*s.variants.sinks, heads);  // new heads: sink logit 0
   return out;
 }
 

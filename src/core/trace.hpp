@@ -20,10 +20,12 @@ struct RowDiagnostics {
 };
 
 struct HeadTrace {
-  Matrix q, k, v;            // N × d_k, M × d_k (after RoPE), M × d_v
+  Matrix q, k, v;            // N × d_k, M × d_k (after RoPE; the head's K/V head under GQA), M × d_v
   Matrix scores;             // N × M: q·kᵀ
-  Matrix scaled;             // N × M: scale · scores (masked entries are listed in Trace::allowed, not −∞)
-  Matrix weights;            // N × M: softmax rows (zeros where masked, all zero for empty rows)
+  Matrix scaled;             // N × M: scale · scores, + ALiBi, softcap (masked entries are listed in Trace::allowed,
+                             // not −∞ or the fill)
+  Matrix weights;            // N × M: softmax rows (zeros where masked unless mask_fill is finite; all zero for
+                             // empty rows; all NaN for a row that met ∞ or NaN, see core/softmax.hpp)
   Matrix output;             // N × d_v
   RowDiagnostics diagnostics;
   // Large layers (core/trace_job.hpp) leave scores, scaled and weights empty for heads not on screen; their
@@ -33,8 +35,16 @@ struct HeadTrace {
   int overview_pool = 1;
 };
 
+// A cell that is ±∞ or NaN (an overflow, or what came of one), listed so that it is never hidden (SPEC §1b).
+struct NonFiniteCell {
+  int head = -1;       // −1 for x_in, context_in, concat and output
+  const char* matrix;  // "x_in", "context_in", "q", "k", "v", "scores", "scaled", "weights", "output", "concat"
+  int row = 0, col = 0;
+};
+
 struct Trace {
   std::string backend;
+  std::string computed_in;        // "float64" (reference), "float32" (float backends), or "fp32" / "fp16" / "bf16"
   double scale = 1.0;             // the multiplier that was applied
   Matrix x_in;                    // N × d_model: x after additive positional encoding
   Matrix context_in;              // M × d_model: context.x after it (empty for self-attention)
@@ -43,7 +53,11 @@ struct Trace {
   Matrix concat;                  // N × (h·d_v)
   Matrix output;                  // N × d_model
   AllowMatrix allowed;            // N × M, 1 = may attend
-  std::vector<int> empty_rows;    // query rows with no allowed key: zero weights, zero output
+  std::vector<int> empty_rows;    // query rows with no allowed key: zero weights, zero output (none with a finite fill)
+  std::vector<NonFiniteCell> nonfinite;  // every non-finite cell of the matrices above, head by head, row-major
 };
+
+// Every non-finite cell of the trace's matrices (x_in, context_in, each head's, concat, output), in that order.
+std::vector<NonFiniteCell> nonfinite_cells(const Trace& trace);
 
 }  // namespace ap::core

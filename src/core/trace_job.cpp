@@ -5,6 +5,9 @@
 
 #include "core/diagnostics.hpp"
 #include "core/limits.hpp"
+#include "core/precision.hpp"
+#include "core/score_mod.hpp"
+#include "core/variants.hpp"
 
 namespace ap::core {
 
@@ -26,9 +29,10 @@ struct TraceJob<T>::State {
   MaskRule mask;
   int head = 0, row = 0, block_rows = 1;
   HeadTrace current;          // the head under way
+  HeadVariants<T> variants;   // its SPEC §1b variants (ALiBi's query positions shift with each block)
   bool current_recorded = false;
   int pool = 1;               // overview: cells per pooled cell
-  std::vector<T> scores, weights;  // block_rows × M: one block's raw scores and softmax weights
+  std::vector<T> scores, scaled, weights;  // block_rows × M: one block's raw and scaled scores, softmax weights
   double work_done = 0, work_total = 1;
 
   State(const Scenario& scenario, Kernel<T>& k, JobOptions o)
@@ -39,10 +43,11 @@ struct TraceJob<T>::State {
     const double finish = n * h * s.d_v * d;
     work_total = project + heads + finish;
     const long long per_row = static_cast<long long>(s.m()) * (s.d_k + s.d_v);
-    block_rows = static_cast<int>(std::clamp<long long>(options.work_per_step / std::max(1LL, per_row), 8, s.n()));
+    block_rows = static_cast<int>(std::clamp<long long>(options.work_per_step / std::max(1LL, per_row), 8, std::max(8, s.n())));
   }
 
   bool records(int h) const {
+    if (options.record_nothing) return false;
     return options.record_all_heads ||
            std::find(options.recorded_heads.begin(), options.recorded_heads.end(), h) != options.recorded_heads.end();
   }
@@ -50,6 +55,7 @@ struct TraceJob<T>::State {
   void start_head() {
     const int n = s.n(), m = s.m();
     current = HeadTrace{};
+    variants = head_variants<T>(s, head);
     current_recorded = records(head);
     resize_diagnostics(current.diagnostics, n);
     if (current_recorded) {
@@ -57,7 +63,7 @@ struct TraceJob<T>::State {
       current.scaled.resize(n, m);
       current.weights.resize(n, m);
     }
-    if (options.overview_side > 0 && !current_recorded) {
+    if (options.overview_side > 0 && !current_recorded && !options.record_nothing) {
       pool = std::max(1, (std::max(n, m) + options.overview_side - 1) / options.overview_side);
       current.weights_overview = Matrix::Zero((n + pool - 1) / pool, (m + pool - 1) / pool);
       current.overview_pool = pool;
@@ -66,50 +72,67 @@ struct TraceJob<T>::State {
 
   // One block of query rows [row, row + rows) of the current head.
   void attend_block() {
-    const int n = s.n(), m = s.m(), h = s.heads, dk = s.d_k, dv = s.d_v;
+    const int n = s.n(), m = s.m(), h = s.heads, g = s.kv_heads(), dk = s.d_k, dv = s.d_v;
+    const int kv = s.kv_head_of(head);  // grouped-query attention: ⌊head·g / h⌋
     const int rows = std::min(block_rows, n - row);
     const std::size_t cells = static_cast<std::size_t>(rows) * m;
-    if (scores.size() < cells) scores.resize(cells);
-    if (weights.size() < cells) weights.resize(cells);
+    const bool keep = !options.record_nothing;
+    if (keep && scores.size() < cells) {
+      scores.resize(cells);
+      scaled.resize(cells);
+      weights.resize(cells);
+    }
     const MaskRule block_mask = mask.rows(row, rows);
     HeadProblem<T> hp;
     hp.n = rows; hp.m = m; hp.d_k = dk; hp.d_v = dv;
     hp.q = projected.q.data() + static_cast<std::size_t>(row) * h * dk + static_cast<std::size_t>(head) * dk;
     hp.q_stride = h * dk;
-    hp.k = projected.k.data() + static_cast<std::size_t>(head) * dk; hp.k_stride = h * dk;
-    hp.v = projected.v.data() + static_cast<std::size_t>(head) * dv; hp.v_stride = h * dv;
+    hp.k = projected.k.data() + static_cast<std::size_t>(kv) * dk; hp.k_stride = g * dk;
+    hp.v = projected.v.data() + static_cast<std::size_t>(kv) * dv; hp.v_stride = g * dv;
     hp.scale = static_cast<T>(trace.scale);
+    hp.variants = variants;
+    hp.variants.query_offset += row;  // the block's first row is query `row`
     hp.mask = &block_mask;
-    hp.scores = scores.data();
-    hp.weights = weights.data();
+    hp.scores = keep ? scores.data() : nullptr;
+    hp.weights = keep ? weights.data() : nullptr;
     hp.out = concat.data() + static_cast<std::size_t>(row) * h * dv + static_cast<std::size_t>(head) * dv;
     hp.out_stride = h * dv;
     kernel.attend(hp);
-
-    row_diagnostics_block(scores.data(), weights.data(), rows, m, row, trace.allowed, trace.scale, current.diagnostics);
+    if (s.variants.precision)  // out_h = weights · v accumulated in T, then rounded
+      for (int r = 0; r < rows; ++r) round_all(*s.variants.precision, hp.out + static_cast<std::size_t>(r) * hp.out_stride, dv);
+    work_done += static_cast<double>(rows) * m * (dk + dv);
+    if (!keep) {
+      row += rows;
+      return;
+    }
+    for (int r = 0; r < rows; ++r)  // the scaled scores by the kernels' own score_mod
+      scaled_scores_row(hp, r, 0, m, scores.data() + static_cast<std::size_t>(r) * m, scaled.data() + static_cast<std::size_t>(r) * m);
+    row_diagnostics_block(scores.data(), scaled.data(), weights.data(), rows, m, row, trace.allowed, current.diagnostics);
     using Block = Eigen::Map<const MatrixT<T>>;
     if (current_recorded) {
       current.scores.middleRows(row, rows) = Block(scores.data(), rows, m).template cast<double>();
-      current.scaled.middleRows(row, rows) = trace.scale * current.scores.middleRows(row, rows);
+      current.scaled.middleRows(row, rows) = Block(scaled.data(), rows, m).template cast<double>();
       current.weights.middleRows(row, rows) = Block(weights.data(), rows, m).template cast<double>();
     } else if (current.weights_overview.size() > 0) {
       for (int r = 0; r < rows; ++r)
         for (int j = 0; j < m; ++j) {
           double& cell = current.weights_overview((row + r) / pool, j / pool);
-          cell = std::max(cell, static_cast<double>(weights[static_cast<std::size_t>(r) * m + j]));
+          const double w = static_cast<double>(weights[static_cast<std::size_t>(r) * m + j]);
+          if (!(w <= cell)) cell = w;  // the largest, and a NaN stays visible
         }
     }
-    work_done += static_cast<double>(rows) * m * (dk + dv);
     row += rows;
   }
 
   void finish_head() {
-    const int dk = s.d_k, dv = s.d_v;
-    current.q = projected.q.middleCols(head * dk, dk).template cast<double>();
-    current.k = projected.k.middleCols(head * dk, dk).template cast<double>();
-    current.v = projected.v.middleCols(head * dv, dv).template cast<double>();
-    current.output = concat.middleCols(head * dv, dv).template cast<double>();
-    trace.heads.push_back(std::move(current));
+    const int dk = s.d_k, dv = s.d_v, kv = s.kv_head_of(head);
+    if (!options.record_nothing) {
+      current.q = projected.q.middleCols(head * dk, dk).template cast<double>();
+      current.k = projected.k.middleCols(kv * dk, dk).template cast<double>();
+      current.v = projected.v.middleCols(kv * dv, dv).template cast<double>();
+      current.output = concat.middleCols(head * dv, dv).template cast<double>();
+      trace.heads.push_back(std::move(current));
+    }
     ++head;
     row = 0;
   }

@@ -50,9 +50,10 @@ void AttentionGpu::make(const char* label, std::size_t bytes, WGPUBufferUsageFla
 bool AttentionGpu::prepare(const Shape& shape, std::string* why_not) {
   if (prepared_ && shape == shape_) return true;
   const std::size_t f = 4, h = shape.heads, n = shape.n, m = shape.m;
+  const std::size_t g = shape.kv_heads > 0 ? static_cast<std::size_t>(shape.kv_heads) : h;
   const std::size_t matrices = shape.matrices ? f * h * n * m : 0;
   const std::size_t words = (m + 31) / 32;
-  const std::size_t largest = std::max({matrices, f * h * n * shape.d_k, f * h * m * shape.d_k, f * h * m * shape.d_v,
+  const std::size_t largest = std::max({matrices, f * h * n * shape.d_k, f * g * m * shape.d_k, f * g * m * shape.d_v,
                                         f * h * n * shape.d_v, f * n * words});
   const std::size_t readback = 2 * matrices + f * h * n * shape.d_v;
   const std::uint32_t most_groups = std::max({groups(shape.n, 1), groups(shape.m, tile), groups(shape.n, tile),
@@ -67,8 +68,8 @@ bool AttentionGpu::prepare(const Shape& shape, std::string* why_not) {
   shape_ = shape;
   make("params", sizeof(Params), WGPUBufferUsage_Uniform | WGPUBufferUsage_CopyDst, params_);
   make("q", f * h * n * shape.d_k, storage_in, q_);
-  make("k", f * h * m * shape.d_k, storage_in, k_);
-  make("v", f * h * m * shape.d_v, storage_in, v_);
+  make("k", f * g * m * shape.d_k, storage_in, k_);
+  make("v", f * g * m * shape.d_v, storage_in, v_);
   make("allow_bits", f * n * words, storage_in, allow_);
   if (shape.matrices) {
     make("scores", matrices, storage_out, scores_);

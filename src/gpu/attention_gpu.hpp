@@ -1,7 +1,8 @@
 // Attention on the GPU for one shape: the device buffers (kept while the shape stays), uploads, the four
 // dispatches of shaders/*.wgsl and the copy of the results into one readback buffer. Records commands
 // only; the caller submits and waits for nothing (see webgpu_backend.cpp). Web build only.
-// Every tensor is f32, heads-major and contiguous: q is heads × N × d_k, row i of head h at (h·N + i)·d_k.
+// Every tensor is f32, heads-major and contiguous: q is heads × N × d_k, row i of head h at (h·N + i)·d_k; k and v
+// hold kv_heads heads (grouped-query attention).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@ namespace ap::gpu {
 struct Shape {
   int n = 0, m = 0, d_k = 0, d_v = 0, heads = 0;
   bool matrices = true;  // scores and weights (heads × N × M) are computed and read back
+  int kv_heads = 0;      // K/V heads; 0: heads
   bool operator==(const Shape&) const = default;
 };
 
@@ -32,7 +34,7 @@ class AttentionGpu {
 
   // Buffers for `shape`, reused when it has not changed. False, with why_not, beyond the device's limits.
   bool prepare(const Shape& shape, std::string* why_not);
-  // params: the uniforms; q: heads × N × d_k, k: heads × M × d_k, v: heads × M × d_v;
+  // params: the uniforms; q: heads × N × d_k, k: kv_heads × M × d_k, v: kv_heads × M × d_v;
   // allow_bits: N × params.allow_words u32 (bit j % 32 of word j / 32), or empty when there is none.
   void upload(WGPUQueue queue, const Params& params, const std::vector<float>& q, const std::vector<float>& k,
               const std::vector<float>& v, const std::vector<std::uint32_t>& allow_bits);

@@ -40,6 +40,7 @@ KernelBench::KernelBench(WGPUDevice device, WGPUQueue queue, AttentionGpu& gpu, 
   params.n = params.m = static_cast<std::uint32_t>(config.n);
   params.d_k = params.d_v = static_cast<std::uint32_t>(config.d_k);
   params.heads = static_cast<std::uint32_t>(config.heads);
+  params.kv_heads = params.heads;
   params.scale = 1.0f / std::sqrt(static_cast<float>(config.d_k));
   params.allow_words = static_cast<std::uint32_t>((config.n + 31) / 32);
   gpu_.upload(queue_, params, q_, k_, v_, {});

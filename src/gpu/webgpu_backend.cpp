@@ -1,7 +1,9 @@
 // The WebGPU attention backend (web build): the device the page handed over, jobs as a small state machine
 // polled every frame, and the CPU fallback's reasons. The projections (X·W_q, …), RoPE and W_O stay on the
 // CPU (a float kernel of src/kernels); the GPU runs steps 4–6 per head: scores, softmax, weighted sum, or
-// the fused kernel. The trace is assembled by core::begin_trace / record_head / finish_trace, as on the CPU.
+// the fused kernel, with every SPEC §1b variant (shaders/*.wgsl follow core/score_mod.hpp and core/softmax.hpp,
+// and round to the precision where the pipeline would). The trace is assembled by core::begin_trace /
+// record_head / finish_trace, as on the CPU.
 //
 // [SECTION] Device: Module.preinitializedWebGPUDevice, its loss, its limits
 // [SECTION] Job: submit → (error scopes + mapAsync) → read back → assemble
@@ -18,6 +20,7 @@
 
 #include "core/mask.hpp"
 #include "core/pipeline.hpp"
+#include "core/variants.hpp"
 #include "gpu/attention_backend.hpp"
 #include "gpu/attention_gpu.hpp"
 #include "gpu/kernel_bench.hpp"
@@ -119,6 +122,7 @@ std::vector<std::uint32_t> allow_bits(const core::MaskSpec& mask, int n, int m, 
   return bits;
 }
 
+// The uniforms: shape, mask, and SPEC §1b as core::head_variants gives them to the CPU kernels.
 Params make_params(const core::Scenario& s, double scale) {
   Params p;
   p.n = static_cast<std::uint32_t>(s.n());
@@ -132,6 +136,20 @@ Params make_params(const core::Scenario& s, double scale) {
   p.window = static_cast<std::uint32_t>(std::max(0, s.mask.window));
   p.has_allow = s.mask.allow || s.mask.key_valid ? 1 : 0;
   p.allow_words = static_cast<std::uint32_t>((s.m() + 31) / 32);
+  p.kv_heads = static_cast<std::uint32_t>(s.kv_heads());
+  p.alibi = s.variants.alibi ? 1 : 0;
+  p.query_offset = core::alibi_query_offset(s);
+  p.softcap = s.variants.softcap ? static_cast<float>(*s.variants.softcap) : 0.0f;
+  p.finite_fill = std::isfinite(s.mask_fill()) ? 1 : 0;
+  p.fill = p.finite_fill ? static_cast<float>(s.mask_fill()) : 0.0f;
+  p.has_sink = s.variants.sinks ? 1 : 0;
+  const auto precision = s.variants.precision.value_or(core::Precision::fp32);
+  p.number_format = precision == core::Precision::fp16 ? 1 : precision == core::Precision::bf16 ? 2 : 0;
+  for (int h = 0; h < s.heads && h < max_gpu_heads; ++h) {
+    const core::HeadVariants<float> v = core::head_variants<float>(s, h);
+    p.slopes[h] = v.alibi_slope;
+    p.sinks[h] = v.sink;
+  }
   return p;
 }
 
@@ -270,14 +288,14 @@ class WebGpuBackend final : public AttentionBackend {
 
     const Params params = make_params(s, job->trace.scale);
     std::string why_not;
-    if (!gpu_->prepare({s.n(), s.m(), s.d_k, s.d_v, s.heads, options.record_matrices}, &why_not)) {
+    if (!gpu_->prepare({s.n(), s.m(), s.d_k, s.d_v, s.heads, options.record_matrices, s.kv_heads()}, &why_not)) {
       ready_ = failure(*job, why_not);
       return;
     }
     std::vector<float> q, k, v;
     gather_heads(job->projected.q, s.heads, s.d_k, q);
-    gather_heads(job->projected.k, s.heads, s.d_k, k);
-    gather_heads(job->projected.v, s.heads, s.d_v, v);
+    gather_heads(job->projected.k, s.kv_heads(), s.d_k, k);
+    gather_heads(job->projected.v, s.kv_heads(), s.d_v, v);
     job->scope = ErrorScope::open(device_);
     gpu_->upload(queue_, params, q, k, v, allow_bits(s.mask, s.n(), s.m(), params.allow_words));
 

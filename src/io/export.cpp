@@ -7,6 +7,7 @@
 #include "io/export.hpp"
 
 #include <clocale>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -160,7 +161,22 @@ def rope(t, base):
     half = t.shape[1] // 2
     i = torch.arange(half, dtype=torch.float64)
     theta = torch.arange(t.shape[0], dtype=torch.float64)[:, None] * base ** (-2.0 * i / t.shape[1])
-    cos, sin = torch.cos(theta), torch.sin(theta)
+    cos, sin = torch.cos(theta).to(t.dtype), torch.sin(theta).to(t.dtype)
+)";
+
+const char* alibi_function = R"(
+
+def alibi_slopes(n):
+    """ALiBi's head slopes, as Press et al.'s reference code computes them (n not a power of two included)."""
+    def power_of_2(n):
+        start = 2 ** (-2 ** -(math.log2(n) - 3))
+        return [start * start ** i for i in range(n)]
+    if math.log2(n).is_integer():
+        return power_of_2(n)
+    closest = 2 ** math.floor(math.log2(n))
+    return power_of_2(closest) + alibi_slopes(2 * closest)[0::2][: n - closest]
+
+
 )";
 
 const char* rope_interleaved = R"(    a, b = t[:, 0::2], t[:, 1::2]  # interleaved pairs (2i, 2i + 1)
@@ -181,7 +197,24 @@ std::string scenario_to_torch_script(const core::Scenario& s) {
   using core::CausalAlign;
   using core::PositionalKind;
   const bool cross = s.context.has_value();
+  const core::Variants& var = s.variants;
+  const bool grouped = var.kv_heads.has_value();
+  const std::string kv_k = grouped ? "kv_heads·d_k" : "heads·d_k", kv_v = grouped ? "kv_heads·d_v" : "heads·d_v";
+  // the precision's rounding points, written as calls of fmt() (nothing at all without a precision)
+  const bool rounded = var.precision.has_value();
+  const auto fmt = [&](const std::string& e) { return rounded ? "fmt(" + e + ")" : e; };
   std::string py = script_head;
+  if (rounded) {
+    const std::string name = core::precision_name(*var.precision);
+    py += "# precision " + name + ": a model that stores every value in " + name +
+          ". Emulated in float32 (torch 1.13 has no\n"
+          "# fp16 matmul on the CPU): each product accumulates in float32 and its result is rounded to " + name + ".\n";
+    if (*var.precision == core::Precision::fp32)
+      py += "def fmt(t):\n    return t.to(torch.float32)\n\n\n";
+    else
+      py += "def fmt(t):\n    return t.to(torch.float32).to(torch." +
+            std::string(*var.precision == core::Precision::fp16 ? "float16" : "bfloat16") + ").to(torch.float32)\n\n\n";
+  }
 
   py += "# the scenario\n";
   py += "tokens = " + py_strings(s.query.tokens) + "\n";
@@ -193,13 +226,15 @@ std::string scenario_to_torch_script(const core::Scenario& s) {
   py += "N, M, d_model = " + std::to_string(s.n()) + ", " + std::to_string(s.m()) + ", " + std::to_string(s.d_model()) +
         (cross ? "\n" : "  # self-attention: M = N\n");
   py += "heads, d_k, d_v = " + std::to_string(s.heads) + ", " + std::to_string(s.d_k) + ", " + std::to_string(s.d_v) + "\n";
+  if (grouped)
+    py += "kv_heads = " + std::to_string(s.kv_heads()) + "  # grouped-query attention: query head h uses K/V head h * kv_heads // heads\n";
   py += py_weight("w_q", s.w_q, "d_model", "heads·d_k");
-  py += py_weight("w_k", s.w_k, "d_model", "heads·d_k");
-  py += py_weight("w_v", s.w_v, "d_model", "heads·d_v");
+  py += py_weight("w_k", s.w_k, "d_model", kv_k);
+  py += py_weight("w_v", s.w_v, "d_model", kv_v);
   py += py_weight("w_o", s.w_o, "heads·d_v", "d_model");
   py += py_bias("b_q", s.b_q, "heads·d_k");
-  py += py_bias("b_k", s.b_k, "heads·d_k");
-  py += py_bias("b_v", s.b_v, "heads·d_v");
+  py += py_bias("b_k", s.b_k, kv_k);
+  py += py_bias("b_v", s.b_v, kv_v);
   py += py_bias("b_o", s.b_o, "d_model");
   switch (s.scale.kind) {
     case core::ScaleKind::inv_sqrt_dk: py += "scale = 1 / math.sqrt(d_k)  # \"inv_sqrt_dk\"\n"; break;
@@ -220,13 +255,20 @@ std::string scenario_to_torch_script(const core::Scenario& s) {
     py += "x = x + learned[:N]\n";
     if (cross) py += "context = context + learned[:M]\n";
   }
+  if (rounded) {
+    py += "\n# the inputs as the model stores them: x (after additive positions), every weight and bias\n";
+    py += "x = fmt(x)\n";
+    if (cross) py += "context = fmt(context)\n";
+    py += "w_q, w_k, w_v, w_o = fmt(w_q), fmt(w_k), fmt(w_v), fmt(w_o)\n";
+    py += "b_q, b_k, b_v, b_o = fmt(b_q), fmt(b_k), fmt(b_v), fmt(b_o)\n";
+  }
   if (!cross) py += "context = x  # self-attention: keys and values come from x\n";
 
   // step 2: projections
   py += "\n# 2. projections\n";
   py += "q = x @ w_q + b_q  # N × heads·d_k\n";
-  py += "k = context @ w_k + b_k  # M × heads·d_k\n";
-  py += "v = context @ w_v + b_v  # M × heads·d_v\n";
+  py += "k = context @ w_k + b_k  # M × " + kv_k + "\n";
+  py += "v = " + fmt("context @ w_v + b_v") + "  # M × " + kv_v + "\n";
 
   // step 3: RoPE
   if (kind == PositionalKind::rope) {
@@ -235,8 +277,10 @@ std::string scenario_to_torch_script(const core::Scenario& s) {
     py += "# 3. RoPE: each head's q and k rows turned by their own positions\n";
     py += "base = " + py_float(s.positional.rope_base) + "\n";
     py += "q = torch.cat([rope(q[:, h * d_k:(h + 1) * d_k], base) for h in range(heads)], dim=1)\n";
-    py += "k = torch.cat([rope(k[:, h * d_k:(h + 1) * d_k], base) for h in range(heads)], dim=1)\n";
+    py += std::string("k = torch.cat([rope(k[:, h * d_k:(h + 1) * d_k], base) for h in range(") +
+          (grouped ? "kv_heads" : "heads") + ")], dim=1)\n";
   }
+  if (rounded) py += "q, k = fmt(q), fmt(k)  # rounded after RoPE\n";
 
   // the mask, as one N × M boolean matrix
   const core::MaskSpec& mask = s.mask;
@@ -260,22 +304,50 @@ std::string scenario_to_torch_script(const core::Scenario& s) {
     if (mask.key_valid) py += "allowed &= " + py_flags(*mask.key_valid) + "[None, :] != 0  # key_valid: 1 = a real key\n";
   }
 
+  // SPEC §1b: what the scores go through before the softmax
+  const bool finite_fill = var.mask_fill && std::isfinite(*var.mask_fill);
+  if (var.alibi) {
+    py += alibi_function;
+    py += "# ALiBi: head h adds -slope_h · |p_q - p_k| to its scaled scores\n";
+    py += "slopes = alibi_slopes(heads)\n";
+    py += s.mask.causal == CausalAlign::bottom_right ? "query_offset = M - N  # bottom-right alignment: p_q = i + M - N\n"
+                                                     : "query_offset = 0  # p_q = i\n";
+    py += "distance = (torch.arange(N)[:, None] + query_offset - torch.arange(M)[None, :]).abs()  # N × M\n";
+  }
+  if (var.softcap) py += "softcap = " + py_float(*var.softcap) + "  # scaled ← softcap · tanh(scaled / softcap)\n";
+  if (var.sinks) {
+    py += "sinks = " + fmt("f64(" + py_row(*var.sinks) + ")") + "  # one sink logit per head: joins the softmax's denominator\n";
+  }
+  if (masked && finite_fill)
+    py += "fill = " + py_float(*var.mask_fill) + "  # mask_fill: what a masked score becomes (instead of -inf)\n";
+
   // steps 4–6 per head
   py += "\n# 4.–6. per head: scaled scores, masked softmax by rows, weighted sum of the values\n";
   py += "outputs = []\n";
   py += "for h in range(heads):\n";
+  if (grouped) py += "    g = h * kv_heads // heads  # this query head's K/V head\n";
+  const std::string g = grouped ? "g" : "h";
   py += "    q_h = q[:, h * d_k:(h + 1) * d_k]  # N × d_k\n";
-  py += "    k_h = k[:, h * d_k:(h + 1) * d_k]  # M × d_k\n";
-  py += "    v_h = v[:, h * d_v:(h + 1) * d_v]  # M × d_v\n";
-  py += "    scaled = scale * (q_h @ k_h.T)  # N × M\n";
-  if (masked) py += "    scaled = scaled.masked_fill(~allowed, -math.inf)\n";
-  py += "    weights = torch.softmax(scaled, dim=1)  # stable: subtracts each row's max\n";
-  if (masked)
+  py += "    k_h = k[:, " + g + " * d_k:(" + g + " + 1) * d_k]  # M × d_k\n";
+  py += "    v_h = v[:, " + g + " * d_v:(" + g + " + 1) * d_v]  # M × d_v\n";
+  py += std::string("    scaled = scale * ") + (rounded ? "fmt(q_h @ k_h.T)" : "(q_h @ k_h.T)") + "  # N × M\n";
+  if (var.alibi) py += "    scaled = scaled - slopes[h] * distance.to(scaled.dtype)\n";
+  if (var.softcap) py += "    scaled = softcap * torch.tanh(scaled / softcap)\n";
+  if (rounded) py += "    scaled = fmt(scaled)\n";
+  if (masked) py += std::string("    scaled = scaled.masked_fill(~allowed, ") + (finite_fill ? "fill" : "-math.inf") + ")\n";
+  if (var.sinks) {
+    py += "    logits = torch.cat([scaled, sinks[h].expand(N, 1).to(scaled.dtype)], dim=1)  # the sink: one more column\n";
+    py += "    weights = torch.softmax(logits, dim=1)[:, :M]  # stable: subtracts each row's max; rows sum to less than 1\n";
+  } else {
+    py += "    weights = torch.softmax(scaled, dim=1)  # stable: subtracts each row's max\n";
+  }
+  if (masked && !finite_fill)
     py += "    # a row with no allowed key gets all-zero weights (softmax of all -inf would be NaN)\n"
           "    weights = torch.where(allowed.any(dim=1, keepdim=True), weights, torch.zeros_like(weights))\n";
-  py += "    outputs.append(weights @ v_h)  # N × d_v\n";
+  if (rounded) py += "    weights = fmt(weights)\n";
+  py += "    outputs.append(" + fmt("weights @ v_h") + ")  # N × d_v\n";
   py += "concat = torch.cat(outputs, dim=1)  # N × heads·d_v\n";
-  py += "output = concat @ w_o + b_o  # N × d_model\n";
+  py += "output = " + fmt("concat @ w_o + b_o") + "  # N × d_model\n";
   py += "print(json.dumps(output.tolist()))\n";
   return py;
 }

@@ -2,6 +2,8 @@
 // checking each size against core/limits.hpp before the matrix of that size is built.
 #include "io/scenario_json.hpp"
 
+#include <cmath>
+#include <limits>
 #include <set>
 
 #include "core/error.hpp"
@@ -158,12 +160,45 @@ core::Positional read_positional(const json& j, long long n, long long m, long l
   return p;
 }
 
+core::Precision read_precision(const json& j) {
+  const std::string v = j.is_string() ? j.get<std::string>() : "";
+  if (v == "fp32") return core::Precision::fp32;
+  if (v == "fp16") return core::Precision::fp16;
+  if (v == "bf16") return core::Precision::bf16;
+  throw InputError("precision", "expected \"fp32\", \"fp16\" or \"bf16\", got " + describe_json_value(j));
+}
+
+double read_mask_fill(const json& j) {
+  if (j.is_string() && j.get<std::string>() == "-inf") return -std::numeric_limits<double>::infinity();
+  if (!j.is_number())
+    throw InputError("mask_fill", "expected \"-inf\" or a finite number (what a masked score becomes), got " +
+                                      describe_json_value(j));
+  return read_number(j, "mask_fill");
+}
+
+// SPEC §1b fields that depend on heads only (kv_heads is read earlier: the weights' widths depend on it).
+void read_variants(const json& doc, core::Scenario& s) {
+  core::Variants& v = s.variants;
+  if (const json* a = find(doc, "alibi")) {
+    if (!a->is_boolean()) throw InputError("alibi", "expected true or false, got " + describe_json_value(*a));
+    v.alibi = a->get<bool>();
+  }
+  if (const json* c = find(doc, "softcap")) {
+    if (!c->is_number()) throw InputError("softcap", "expected a number greater than 0, got " + describe_json_value(*c));
+    v.softcap = read_number(*c, "softcap");
+  }
+  if (const json* k = find(doc, "sinks")) v.sinks = read_vector(*k, "sinks", s.heads, "one sink logit per head");
+  if (const json* f = find(doc, "mask_fill")) v.mask_fill = read_mask_fill(*f);
+  if (const json* p = find(doc, "precision")) v.precision = read_precision(*p);
+}
+
 }  // namespace
 
 core::Scenario scenario_from_json(const json& doc) {
   if (!doc.is_object()) throw InputError("", "expected a scenario object, got " + describe_json_value(doc));
   reject_unknown_fields(doc, "", {"version", "tokens", "x", "context", "heads", "d_k", "d_v", "w_q", "w_k", "w_v",
-                                  "w_o", "b_q", "b_k", "b_v", "b_o", "scale", "mask", "positional"});
+                                  "w_o", "b_q", "b_k", "b_v", "b_o", "scale", "mask", "positional", "kv_heads", "alibi",
+                                  "softcap", "sinks", "mask_fill", "precision"});
   const json* version = find(doc, "version");
   if (!version) throw InputError("version", "is required (1)");
   if (!version->is_number() || version->get<double>() != 1.0)
@@ -192,8 +227,15 @@ core::Scenario scenario_from_json(const json& doc) {
   const json* dv = find(doc, "d_v");
   s.d_v = dv ? static_cast<int>(read_integer(*dv, "d_v", 1, limits::max_head_width)) : s.d_k;
   core::validate_dimensions(static_cast<int>(n), static_cast<int>(m), static_cast<int>(d_model), s.heads, s.d_k, s.d_v);
+  if (const json* g = find(doc, "kv_heads")) {
+    s.variants.kv_heads = static_cast<int>(read_integer(*g, "kv_heads", 1, limits::max_heads));
+    core::validate_kv_heads(s.heads, s.variants.kv_heads);
+  }
 
   const long long hk = static_cast<long long>(s.heads) * s.d_k, hv = static_cast<long long>(s.heads) * s.d_v;
+  const long long gk = static_cast<long long>(s.kv_heads()) * s.d_k, gv = static_cast<long long>(s.kv_heads()) * s.d_v;
+  const char* gk_meaning = s.variants.kv_heads ? "kv_heads·d_k" : "heads·d_k";
+  const char* gv_meaning = s.variants.kv_heads ? "kv_heads·d_v" : "heads·d_v";
   const auto weight = [&](const char* key, long long rows, long long cols, const char* rows_meaning,
                           const char* cols_meaning) {
     const json* w = find(doc, key);
@@ -201,21 +243,22 @@ core::Scenario scenario_from_json(const json& doc) {
     return read_matrix(*w, key, rows, cols, rows, cols, rows_meaning, cols_meaning);
   };
   s.w_q = weight("w_q", d_model, hk, "d_model", "heads·d_k");
-  s.w_k = weight("w_k", d_model, hk, "d_model", "heads·d_k");
-  s.w_v = weight("w_v", d_model, hv, "d_model", "heads·d_v");
+  s.w_k = weight("w_k", d_model, gk, "d_model", gk_meaning);
+  s.w_v = weight("w_v", d_model, gv, "d_model", gv_meaning);
   s.w_o = weight("w_o", hv, d_model, "heads·d_v", "d_model");
   const auto bias = [&](const char* key, long long size, const char* meaning) {
     const json* b = find(doc, key);
     return b ? read_vector(*b, key, size, meaning) : core::RowVector(core::RowVector::Zero(size));
   };
   s.b_q = bias("b_q", hk, "heads·d_k");
-  s.b_k = bias("b_k", hk, "heads·d_k");
-  s.b_v = bias("b_v", hv, "heads·d_v");
+  s.b_k = bias("b_k", gk, gk_meaning);
+  s.b_v = bias("b_v", gv, gv_meaning);
   s.b_o = bias("b_o", d_model, "d_model");
 
   if (const json* scale = find(doc, "scale")) s.scale = read_scale(*scale);
   if (const json* mask = find(doc, "mask")) s.mask = read_mask(*mask, n, m);
   if (const json* pos = find(doc, "positional")) s.positional = read_positional(*pos, n, m, d_model);
+  read_variants(doc, s);
   core::validate_scenario(s);
   return s;
 }
@@ -283,6 +326,19 @@ json positional_to_json(const core::Positional& p, const MatrixEncoder& encode) 
   return "none";
 }
 
+// SPEC §1b fields: written only when present, so a scenario without them round-trips unchanged.
+void variants_to_json(const core::Variants& v, json& doc) {
+  if (v.kv_heads) doc["kv_heads"] = *v.kv_heads;
+  if (v.alibi) doc["alibi"] = true;
+  if (v.softcap) doc["softcap"] = *v.softcap;
+  if (v.sinks) doc["sinks"] = vector_to_json(*v.sinks);
+  if (v.mask_fill) {
+    if (std::isfinite(*v.mask_fill)) doc["mask_fill"] = *v.mask_fill;
+    else doc["mask_fill"] = "-inf";
+  }
+  if (v.precision) doc["precision"] = core::precision_name(*v.precision);
+}
+
 }  // namespace
 
 json scenario_to_json(const core::Scenario& s) { return scenario_to_json(s, matrix_to_json); }
@@ -311,6 +367,7 @@ json scenario_to_json(const core::Scenario& s, const MatrixEncoder& encode) {
   }
   doc["mask"] = mask_to_json(s.mask);
   doc["positional"] = positional_to_json(s.positional, encode);
+  variants_to_json(s.variants, doc);
   return doc;
 }
 

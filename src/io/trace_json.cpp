@@ -1,4 +1,6 @@
-// Trace → JSON. Masked entries of `scaled` stay finite here; `allowed` says which ones the softmax saw.
+// Trace → JSON. Masked entries of `scaled` stay finite here; `allowed` says which ones the softmax saw. A non-finite
+// cell (JSON has no ∞ or NaN) is written as null and listed under `nonfinite` (SPEC §1b); `computed_in` names the
+// arithmetic that produced the trace.
 #include "io/trace_json.hpp"
 
 #include "core/error.hpp"
@@ -34,11 +36,16 @@ json trace_to_json(const core::Trace& t) {
     for (Eigen::Index j = 0; j < t.allowed.cols(); ++j) row.push_back(static_cast<int>(t.allowed(i, j)));
     allowed.push_back(std::move(row));
   }
+  json nonfinite = json::array();
+  for (const auto& c : t.nonfinite)
+    nonfinite.push_back({{"head", c.head < 0 ? json(nullptr) : json(c.head)}, {"matrix", c.matrix}, {"row", c.row}, {"col", c.col}});
   return {{"output", matrix_to_json(t.output)},
           {"concat", matrix_to_json(t.concat)},
           {"heads", std::move(heads)},
           {"diagnostics", {{"heads", std::move(diagnostics)}, {"empty_rows", t.empty_rows}}},
           {"backend", t.backend},
+          {"computed_in", t.computed_in},
+          {"nonfinite", std::move(nonfinite)},
           {"scale", t.scale},
           {"x_in", matrix_to_json(t.x_in)},
           {"allowed", std::move(allowed)},

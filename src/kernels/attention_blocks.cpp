@@ -2,8 +2,10 @@
 #include "kernels/attention_blocks.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
+#include "core/score_mod.hpp"
 #include "kernels/simd.hpp"
 
 namespace ap::kernels::attention {
@@ -68,6 +70,23 @@ void mask_row(const core::MaskRule& mask, int i, int j0, int len, float* x) {
   if (mask.needs_elementwise_check())
     for (int j = open_begin; j < open_end; ++j)
       if (!mask.allowed(i, j)) x[j - j0] = minus_infinity;
+}
+
+bool variant_row(const core::HeadProblem<float>& p, int i, int j0, int len, const float* scores, float* x) {
+  core::scaled_scores_row(p, i, j0, len, scores, x);
+  const core::MaskRule& mask = *p.mask;
+  bool met = false;
+  for (int t = 0; t < len; ++t) {
+    if (!mask.is_none() && !mask.allowed(i, j0 + t)) x[t] = p.variants.fill;
+    else if (std::isnan(x[t]) || x[t] == -minus_infinity) met = true;
+  }
+  return met;
+}
+
+RowCase row_case(const core::HeadProblem<float>& p, int i, float row_max, bool met_nonfinite) {
+  if (!p.variants.finite_fill() && !p.mask->row_has_key(i)) return RowCase::empty;
+  if (met_nonfinite || row_max == minus_infinity) return RowCase::undefined;
+  return RowCase::softmax;
 }
 
 float row_max(const float* x, int len) {

@@ -37,6 +37,15 @@ void weighted_sum_block(const float* p, int ldp, int rows, const PackedHead& hea
 void scale_row(const float* s, float scale, int len, float* x);
 // x[j] = −∞ where query i may not attend key j0 + j: the causal/window range first, then allow/key_valid.
 void mask_row(const core::MaskRule& mask, int i, int j0, int len, float* x);
+
+// The variants' path for keys [j0, j0 + len) of query row i (core/score_mod.hpp): x[j] = scaled_score of
+// scores[j], or the fill where masked. Returns true when it met +∞ or NaN (the row has no defined softmax).
+bool variant_row(const core::HeadProblem<float>& p, int i, int j0, int len, const float* scores, float* x);
+
+// What a row of the variants' path gives, decided as core/softmax.hpp decides it from the row's max (with the
+// sink) and whether it met +∞ or NaN.
+enum class RowCase { softmax, empty, undefined };
+RowCase row_case(const core::HeadProblem<float>& p, int i, float row_max, bool met_nonfinite);
 // max of x[0 : len), −∞ for an empty or fully masked row.
 float row_max(const float* x, int len);
 // x[j] = e^(x[j] − max) (exactly 0 where x[j] = −∞); returns Σ x[j].

@@ -2,8 +2,11 @@
 #include "kernels/eigen_kernel.hpp"
 
 #include <limits>
+#include <vector>
 
 #include "core/matrix.hpp"
+#include "core/score_mod.hpp"
+#include "core/softmax.hpp"
 
 namespace ap::kernels {
 
@@ -26,8 +29,22 @@ void EigenKernel::attend(const core::HeadProblem<float>& p) {
   StridedMap out(p.out, p.n, p.d_v, Eigen::OuterStride<>(p.out_stride));
 
   RowMajorF scores = q * k.transpose();  // n × m
-  RowMajorF weights = p.scale * scores;
   const core::MaskRule& mask = *p.mask;
+  if (!p.variants.textbook() || core::scores_may_be_nonfinite(p)) {
+    // the variants, or scores that may overflow: core's score_mod and softmax by rows
+    RowMajorF weights(p.n, p.m);
+    std::vector<float> scaled(static_cast<std::size_t>(p.m));
+    for (int i = 0; i < p.n; ++i) {
+      for (int j = 0; j < p.m; ++j) scores(i, j) = core::round_score(p.variants, scores(i, j));
+      core::scaled_scores_row(p, i, 0, p.m, scores.row(i).data(), scaled.data());
+      core::softmax_row(scaled.data(), mask, i, p.variants, weights.row(i).data());
+    }
+    out.noalias() = weights * v;
+    if (p.scores) Map(p.scores, p.n, p.m) = scores;
+    if (p.weights) Map(p.weights, p.n, p.m) = weights;
+    return;
+  }
+  RowMajorF weights = p.scale * scores;
   for (int i = 0; i < p.n; ++i) {
     auto row = weights.row(i);
     if (!mask.is_none())

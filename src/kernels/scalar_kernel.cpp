@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "core/score_mod.hpp"
 #include "core/softmax.hpp"
 
 namespace ap::kernels {
@@ -28,15 +29,15 @@ void ScalarKernel::attend(const core::HeadProblem<float>& p) {
       const float* kj = p.k + static_cast<std::size_t>(j) * p.k_stride;
       float acc = 0.0f;
       for (int c = 0; c < p.d_k; ++c) acc += qi[c] * kj[c];
-      scores[static_cast<std::size_t>(j)] = acc;
-      scaled[static_cast<std::size_t>(j)] = p.scale * acc;
+      scores[static_cast<std::size_t>(j)] = core::round_score(p.variants, acc);
     }
-    core::masked_softmax_row<float>(scaled.data(), *p.mask, i, weights.data());  // pass 2
+    core::scaled_scores_row(p, i, 0, p.m, scores.data(), scaled.data());          // the variants' score_mod
+    core::softmax_row(scaled.data(), *p.mask, i, p.variants, weights.data());    // pass 2
     float* oi = p.out + static_cast<std::size_t>(i) * p.out_stride;
     for (int c = 0; c < p.d_v; ++c) oi[c] = 0.0f;
     for (int j = 0; j < p.m; ++j) {  // pass 3: Σ_j w_ij v_j
       const float w = weights[static_cast<std::size_t>(j)];
-      if (w == 0.0f) continue;
+      if (w == 0.0f) continue;  // (a NaN weight is not skipped: an undefined row stays NaN)
       const float* vj = p.v + static_cast<std::size_t>(j) * p.v_stride;
       for (int c = 0; c < p.d_v; ++c) oi[c] += w * vj[c];
     }

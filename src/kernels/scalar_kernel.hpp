@@ -1,5 +1,6 @@
 // `scalar`: the reference's loops in float with float accumulation, the portable baseline the fast
-// kernels are measured against. Tested to 1e-5 relative (normwise) of the reference.
+// kernels are measured against. The variants through core/score_mod.hpp and core/softmax.hpp, as the reference.
+// Tested to 1e-5 relative (normwise) of the reference.
 #pragma once
 
 #include "core/kernel.hpp"

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/score_mod.hpp"
+
 namespace ap::kernels {
 
 namespace {
@@ -21,6 +23,10 @@ void TiledKernel::matmul(const float* a, const float* b, float* c, int rows, int
 }
 
 void TiledKernel::attend(const core::HeadProblem<float>& p) {
+  if (!p.variants.textbook() || core::scores_may_be_nonfinite(p)) {
+    attend_variants(p);
+    return;
+  }
   const core::MaskRule& mask = *p.mask;
   const int n = p.n, m = p.m, dk = p.d_k, dv = p.d_v;
   head_.pack(p);
@@ -99,6 +105,96 @@ void TiledKernel::attend(const core::HeadProblem<float>& p) {
         attention::exp_row(w, m, row_max_[r]);
         attention::divide_in_place(w, m, row_sum_[r]);
       }
+  }
+}
+
+// The variants (and heads whose scores may overflow), still O(N·d): two passes over the key blocks per query
+// block. Pass A: the online max and sum, the sink joining the denominator from the start (m = s, l = 1), the
+// fill standing for masked scores. Pass B: the scores again, w = e^(x − m) / l (rounded to the precision), out +=
+// w · v. The weights are final before the product, as the precision's model wants; the recorded matrices are
+// written in pass B. Rows are decided as core/softmax.hpp decides them (attention::row_case).
+void TiledKernel::attend_variants(const core::HeadProblem<float>& p) {
+  const core::MaskRule& mask = *p.mask;
+  const core::HeadVariants<float>& var = p.variants;
+  const int n = p.n, m = p.m, dk = p.d_k, dv = p.d_v;
+  head_.pack(p);
+  grow(q_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * dk);
+  grow(block_, static_cast<std::size_t>(query_block) * key_block);
+  grow(scratch_, static_cast<std::size_t>(query_block) * key_block);
+  grow(row_max_, query_block);
+  grow(row_sum_, query_block);
+  met_.resize(static_cast<std::size_t>(query_block));
+  float* s = block_.data();    // rows × key_block: raw (rounded) scores of one block
+  float* x = scratch_.data();  // rows × key_block: their score_mod, then the weights
+
+  for (int i0 = 0; i0 < n; i0 += query_block) {
+    const int rows = std::min(query_block, n - i0);
+    float* out = p.out + static_cast<std::size_t>(i0) * p.out_stride;
+    gemm::pack_a(p.q + static_cast<std::size_t>(i0) * p.q_stride, p.q_stride, rows, dk, q_pack_.data());
+    // key blocks [b0, b1) that any row may see (all of them with a finite fill); every block when recording
+    const core::KeyRange open = var.finite_fill() ? core::KeyRange{0, m} : attention::block_key_range(mask, i0, i0 + rows);
+    const int b0 = open.begin / key_block * key_block, b1 = std::max(open.end, b0);
+    const bool recording = p.scores || p.weights;
+    const int first = recording ? 0 : b0, last = recording ? m : b1;
+
+    // one block of scores and their score_mod (masked: the fill), into s and x; met_ collects +∞ and NaN
+    const auto block = [&](int j0, int keys) {
+      attention::scores_block(q_pack_.data(), rows, head_, j0, keys, s, key_block);
+      for (int r = 0; r < rows; ++r) {
+        float* sr = s + static_cast<std::size_t>(r) * key_block;
+        if (var.precision) core::round_all(*var.precision, sr, keys);
+        if (attention::variant_row(p, i0 + r, j0, keys, sr, x + static_cast<std::size_t>(r) * key_block)) met_[r] = true;
+      }
+    };
+
+    // pass A: online max and sum
+    for (int r = 0; r < rows; ++r) {
+      row_max_[r] = var.has_sink ? var.sink : minus_infinity;
+      row_sum_[r] = var.has_sink ? 1.0f : 0.0f;
+      met_[r] = false;
+    }
+    for (int j0 = b0; j0 < b1; j0 += key_block) {
+      const int keys = std::min(key_block, m - j0);
+      block(j0, keys);
+      for (int r = 0; r < rows; ++r) {
+        float* xr = x + static_cast<std::size_t>(r) * key_block;
+        const float block_max = attention::row_max(xr, keys);
+        if (block_max == minus_infinity) continue;  // contributes nothing
+        const float new_max = std::max(row_max_[r], block_max);
+        const float sum = attention::exp_row(xr, keys, new_max);
+        row_sum_[r] = row_sum_[r] * (row_max_[r] == minus_infinity ? 0.0f : std::exp(row_max_[r] - new_max)) + sum;
+        row_max_[r] = new_max;
+      }
+    }
+    std::vector<attention::RowCase>& cases = cases_;
+    cases.resize(static_cast<std::size_t>(rows));
+    for (int r = 0; r < rows; ++r) {
+      cases[static_cast<std::size_t>(r)] = attention::row_case(p, i0 + r, row_max_[r], met_[r]);
+      std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv,
+                  cases[static_cast<std::size_t>(r)] == attention::RowCase::undefined ? std::numeric_limits<float>::quiet_NaN() : 0.0f);
+    }
+
+    // pass B: the weights of each block, recorded, and out += w · v
+    for (int j0 = first; j0 < last; j0 += key_block) {
+      const int keys = std::min(key_block, m - j0);
+      block(j0, keys);
+      for (int r = 0; r < rows; ++r) {
+        const int i = i0 + r;
+        float* xr = x + static_cast<std::size_t>(r) * key_block;
+        if (p.scores) std::copy_n(s + static_cast<std::size_t>(r) * key_block, keys, p.scores + static_cast<std::size_t>(i) * m + j0);
+        switch (cases[static_cast<std::size_t>(r)]) {
+          case attention::RowCase::empty: std::fill_n(xr, keys, 0.0f); break;
+          case attention::RowCase::undefined: std::fill_n(xr, keys, std::numeric_limits<float>::quiet_NaN()); break;
+          case attention::RowCase::softmax:
+            attention::exp_row(xr, keys, row_max_[r]);
+            for (int t = 0; t < keys; ++t) xr[t] = core::round_weight(var, xr[t] / row_sum_[r]);
+            break;
+        }
+        if (p.weights) std::copy_n(xr, keys, p.weights + static_cast<std::size_t>(i) * m + j0);
+      }
+      if (j0 + keys > b0 && j0 < b1)  // a block the mask closes for every row adds nothing
+        attention::weighted_sum_block(x, key_block, rows, head_, j0, keys, out, p.out_stride, true);
+    }
   }
 }
 

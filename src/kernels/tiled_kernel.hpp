@@ -8,6 +8,9 @@
 // weights normalized first, polynomial exp within 2 ulp. When the caller records scores and weights,
 // the raw scores are written during the pass and the weights in a second pass from the final row max
 // and sum (into the caller's matrices, nothing N × M of its own); the output is the same bit for bit.
+// The SPEC §1b variants (and heads whose scores may overflow float) take attend_variants: still O(N·d), two
+// passes over the key blocks (online max and sum with the sink, then the final weights · v), the score_mod of
+// core/score_mod.hpp and the row rules of core/softmax.hpp.
 // Tested to 1e-4 relative (normwise) of the reference (1e-5 holds on the small cases of the suite).
 #pragma once
 
@@ -29,9 +32,13 @@ class TiledKernel final : public core::Kernel<float> {
   static constexpr int key_block = 256;   // keys per block: a multiple of every ISA's panel width
 
  private:
+  void attend_variants(const core::HeadProblem<float>& p);
+
   gemm::Sgemm sgemm_;
   attention::PackedHead head_;
-  std::vector<float> q_pack_, block_, row_max_, row_sum_;  // O(block²), reused across heads
+  std::vector<float> q_pack_, block_, scratch_, row_max_, row_sum_;  // O(block²), reused across heads
+  std::vector<bool> met_;                      // per row of a query block: met +∞ or NaN
+  std::vector<attention::RowCase> cases_;      // per row of a query block: softmax, empty or undefined
 };
 
 }  // namespace ap::kernels

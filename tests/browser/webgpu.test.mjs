@@ -5,12 +5,21 @@
 //   - parity: getTrace() of `webgpu` against `reference` on random scenarios of odd shapes (N = 1, 7, 33,
 //     130, 1000; d_k 3..64; 1..8 heads; cross-attention M ≠ N; every mask kind, empty rows, bottom-right
 //     causal; unscaled and large magnitudes), through both output kernels;
+//   - the SPEC §1b variants (GQA/MQA, ALiBi, softcap, sinks, finite fills on fully masked rows, fp32 / fp16 /
+//     bf16 emulation, overflow) through both output kernels, the WGSL kernels following core/score_mod.hpp and
+//     core/softmax.hpp;
 //   - asynchrony (setBackend returns at once, the page keeps drawing while the GPU works), device loss,
 //     and a launch without WebGPU.
 // Tolerance: normwise relative error max|gpu − ref| / max|ref| ≤ 1e-5 on every matrix of the trace (q, k,
 // v, scores, scaled, weights, per-head outputs, concat, output), as the CPU float kernels are held to
 // (tests/kernels/agreement_test.cpp); measured: at most 3e-6, on rows made one-hot by scores in the
-// thousands. Empty rows: exactly zero weights and outputs.
+// thousands. Empty rows: exactly zero weights and outputs. A precision case is held to a few units of its
+// format, as tests/kernels/variants_test.cpp holds the CPU backends (fp16 4·2⁻¹¹, bf16 2·2⁻⁸: the reference
+// accumulates in double, the GPU in f32, so a cell may round one unit apart; measured on SwiftShader: variants
+// without a precision 2.0e-6, fp16 2.8e-4, bf16 1.3e-3, fp32 1.7e-7). Cells that overflow (null in the
+// trace) must be null in both, and listed under `nonfinite`; an overflow case is compared with a CPU float
+// backend (`compareWith`), since the reference, in double, does not overflow there; they have d_k = 1, so that a
+// score is one product and overflows in every summation order alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -19,6 +28,7 @@ import vm from 'node:vm';
 import { openPlayground, click, settle, screenshot } from './harness.mjs';
 
 const TOLERANCE = 1e-5;
+const PRECISION_TOLERANCE = { fp32: 1e-5, fp16: 4 * 2 ** -11, bf16: 2 * 2 ** -8 };
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const shaderDir = path.join(root, 'shaders');
 const shimSource = fs.readFileSync(path.join(root, 'web/webgpu_shim.js'), 'utf8');
@@ -40,27 +50,33 @@ function matrix(rand, rows, cols, magnitude = 1) {
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.fround((rand() * 2 - 1) * magnitude)));
 }
 
-// spec: {n, m (≠ n: cross-attention), heads, dk, dv, dModel, mask, scale, magnitude, positional}
+// spec: {n, m (≠ n: cross-attention), heads, kvHeads, dk, dv, dModel, mask, scale, magnitude, positional,
+// variants (SPEC §1b fields, or a function of rand and heads giving them), compareWith}
 function scenario(spec, seed) {
   const rand = rng(seed);
   const { n, heads, dk } = spec;
   const m = spec.m ?? n;
   const dv = spec.dv ?? dk;
+  const g = spec.kvHeads ?? heads;
   const dModel = spec.dModel ?? 4 + Math.floor(rand() * 12);
   const w = (rows, cols) => matrix(rand, rows, cols, 1 / Math.sqrt(rows));
   const s = {
     version: 1,
     x: matrix(rand, n, dModel, spec.magnitude ?? 1),
     heads, d_k: dk, d_v: dv,
-    w_q: w(dModel, heads * dk), w_k: w(dModel, heads * dk), w_v: w(dModel, heads * dv), w_o: w(heads * dv, dModel),
+    w_q: w(dModel, heads * dk), w_k: w(dModel, g * dk), w_v: w(dModel, g * dv), w_o: w(heads * dv, dModel),
     b_q: matrix(rand, 1, heads * dk, 0.1)[0],
     scale: spec.scale ?? 'inv_sqrt_dk',
     mask: typeof spec.mask === 'function' ? spec.mask(rand, n, m) : spec.mask ?? 'none',
   };
   if (m !== n) s.context = { x: matrix(rand, m, dModel, spec.magnitude ?? 1) };
   if (spec.positional) s.positional = spec.positional;
+  if (spec.kvHeads !== undefined) s.kv_heads = g;
+  Object.assign(s, typeof spec.variants === 'function' ? spec.variants(rand, heads) : spec.variants ?? {});
   return s;
 }
+
+const sinks = (rand, heads) => ({ sinks: Array.from({ length: heads }, () => Math.fround(rand() * 3 - 1.5)) });
 
 // An allow matrix with about `density` of its entries set, and every `emptyEvery`-th row all zero.
 const allowMask = (density, emptyEvery) => (rand, n, m) =>
@@ -84,19 +100,37 @@ const cases = [
   { name: 'N=33, every key padded (all rows empty)', n: 33, heads: 2, dk: 6, mask: (r, n, m) => ({ key_valid: Array(m).fill(0) }) },
   { name: 'N=1000 causal, d_k=64', n: 1000, heads: 1, dk: 64, dModel: 64, mask: 'causal' },
   { name: 'N=1000, M=600 cross, bottom-right window 50, 2 heads', n: 1000, m: 600, heads: 2, dk: 24, mask: { causal: 'bottom_right', window: 50 } },
+  // SPEC §1b
+  { name: 'GQA: kv_heads 2 of 4, N=7, M=12 cross, bottom-right causal', n: 7, m: 12, heads: 4, kvHeads: 2, dk: 4, mask: { causal: 'bottom_right' } },
+  { name: 'MQA: kv_heads 1 of 3, N=33 causal, d_v ≠ d_k', n: 33, heads: 3, kvHeads: 1, dk: 6, dv: 5, mask: 'causal' },
+  { name: 'ALiBi, 6 heads (not a power of two), N=33, M=20 bottom-right', n: 33, m: 20, heads: 6, dk: 4, mask: { causal: 'bottom_right' }, variants: { alibi: true } },
+  { name: 'softcap 2, unscaled, inputs up to ±6', n: 33, heads: 2, dk: 8, scale: 'none', magnitude: 6, variants: { softcap: 2 } },
+  { name: 'sinks, allow matrix with empty rows', n: 33, m: 40, heads: 3, dk: 5, mask: allowMask(0.4, 6), variants: sinks },
+  { name: 'mask_fill -1e9, fully masked rows get uniform weights', n: 7, m: 4, heads: 2, dk: 4, mask: { causal: 'bottom_right' }, variants: { mask_fill: -1e9 } },
+  { name: 'mask_fill -2, key_valid: masked keys keep weight', n: 33, m: 21, heads: 2, dk: 6, mask: (r, n, m) => ({ key_valid: keyValid(r, m) }), variants: { mask_fill: -2 } },
+  { name: 'precision fp32, causal', n: 33, heads: 2, dk: 8, mask: 'causal', variants: { precision: 'fp32' } },
+  { name: 'precision fp16, RoPE, window 5', n: 33, heads: 2, dk: 8, mask: { window: 5 }, positional: 'rope', variants: { precision: 'fp16' } },
+  { name: 'softcap 5 + fp16, unscaled, inputs up to ±3', n: 33, heads: 2, dk: 8, scale: 'none', magnitude: 3, variants: { softcap: 5, precision: 'fp16' } },
+  { name: 'bf16, GQA 2 of 4, sinks, causal', n: 33, heads: 4, kvHeads: 2, dk: 8, mask: 'causal', variants: (r, h) => ({ precision: 'bf16', ...sinks(r, h) }) },
+  { name: 'fp16 overflow: unscaled inputs up to ±2000 (scores past 65504)', n: 7, heads: 1, dk: 1, dModel: 8, scale: 'none', magnitude: 2000, variants: { precision: 'fp16' }, compareWith: 'tiled' },
+  { name: 'float overflow: x up to ±1e20 unscaled (scores past 3.4e38)', n: 7, heads: 2, dk: 1, dModel: 8, scale: 'none', magnitude: 1e20, compareWith: 'tiled' },
+  { name: 'every variant, fp16: GQA 2 of 4, ALiBi, softcap 3, sinks, fill -1e9, N=33, M=20 bottom-right window 6', n: 33, m: 20, heads: 4, kvHeads: 2, dk: 6,
+    mask: { causal: 'bottom_right', window: 6 }, variants: (r, h) => ({ alibi: true, softcap: 3, mask_fill: -1e9, precision: 'fp16', ...sinks(r, h) }) },
+  { name: 'N=600 causal, GQA 1 of 2, ALiBi, sinks, bf16 (the flash kernel walks twice)', n: 600, heads: 2, kvHeads: 1, dk: 16, dModel: 16, mask: 'causal',
+    variants: (r, h) => ({ alibi: true, precision: 'bf16', ...sinks(r, h) }) },
 ];
 
 // [SECTION] In the page
 
 // Loads the scenario, takes the reference trace, switches to webgpu, waits for the GPU, and compares every
 // matrix in the page (a trace at N = 1000 is tens of MB of JSON: only the errors come back).
-async function parity(page, s, outputKernel) {
-  return page.evaluate(async ({ s, outputKernel }) => {
+async function parity(page, s, outputKernel, compareWith = 'reference') {
+  return page.evaluate(async ({ s, outputKernel, compareWith }) => {
     const p = window.playground;
     const loaded = p.loadScenario(s);
     if (!loaded.ok) return { error: loaded.error };
     p.setWebGPUOutputKernel(outputKernel);
-    p.setBackend('reference');
+    p.setBackend(compareWith);
     const ref = p.getTrace();
     const t0 = performance.now();
     const set = p.setBackend('webgpu');
@@ -111,17 +145,24 @@ async function parity(page, s, outputKernel) {
     counting = false;
     const info = p.computeInfo();
     const gpu = p.getTrace();
+    // normwise over the finite cells; a null (an overflow: JSON has no ∞ or NaN) must be null in both
     const rel = (a, r) => {
       const fa = a.flat(), fr = r.flat();
       if (fa.length !== fr.length) return Infinity;
       let diff = 0, scale = 0;
       for (let i = 0; i < fr.length; i++) {
+        if ((fa[i] === null) !== (fr[i] === null)) return Infinity;
+        if (fr[i] === null) continue;
         const d = Math.abs(fa[i] - fr[i]);
         diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
         scale = Math.max(scale, Math.abs(fr[i]));
       }
       return scale > 0 ? diff / scale : diff;
     };
+    let nulls = 0;
+    const countNulls = (m) => { for (const row of m) for (const v of row) if (v === null) nulls++; };
+    countNulls(gpu.output); countNulls(gpu.concat); countNulls(gpu.x_in);
+    for (const h of gpu.heads) for (const key of ['q', 'k', 'v', 'scores', 'scaled', 'weights', 'output']) countNulls(h[key]);
     const errors = { output: rel(gpu.output, ref.output), concat: rel(gpu.concat, ref.concat) };
     for (const key of ['q', 'k', 'v', 'scores', 'scaled', 'weights', 'output']) {
       errors[`heads.${key}`] = Math.max(...ref.heads.map((h, i) => (gpu.heads[i] ? rel(gpu.heads[i][key], h[key]) : Infinity)));
@@ -136,8 +177,9 @@ async function parity(page, s, outputKernel) {
     return {
       backend: gpu.backend, heads: gpu.heads.length, diagnostics: gpu.diagnostics.heads.length,
       emptyRows: gpu.empty_rows, refEmptyRows: ref.empty_rows, emptyRowsZero, errors, info, pendingAtOnce, setMs, frames,
+      nulls, listed: gpu.nonfinite.length, refListed: ref.nonfinite.length, computedIn: gpu.computed_in, refComputedIn: ref.computed_in,
     };
-  }, { s, outputKernel });
+  }, { s, outputKernel, compareWith });
 }
 
 // Compiles WGSL in the page, as the module does (automatic layout, an error scope around it): the
@@ -206,16 +248,32 @@ test('webgpu in headless Chromium (SwiftShader)', async (t) => {
       }
     });
 
-    await t.test('every shader declares the Params struct gpu::Params mirrors (48 bytes)', () => {
+    await t.test('every shader declares the Params struct gpu::Params mirrors (592 bytes)', () => {
       const uniforms = fs.readFileSync(path.join(root, 'src/gpu/uniforms.hpp'), 'utf8');
-      assert.match(uniforms, /static_assert\(sizeof\(Params\) == 48/);
+      assert.match(uniforms, /static_assert\(sizeof\(Params\) == 592/);
+      let first = null;
       for (const file of fs.readdirSync(shaderDir).filter((f) => f.endsWith('.wgsl'))) {
         const body = /struct Params \{([^}]*)\}/.exec(fs.readFileSync(path.join(shaderDir, file), 'utf8'));
         assert.ok(body, `${file} declares struct Params`);
         const members = body[1].split('\n').map((l) => l.replace(/\/\/.*/, '').trim()).filter(Boolean);
-        assert.equal(members.length, 12, `${file}: 12 four-byte members`);
-        assert.ok(members.every((m) => /: (u32|i32|f32),$/.test(m)), `${file}: ${members.join(' ')}`);
+        assert.equal(members.length, 22, `${file}: 20 four-byte members and two arrays`);
+        assert.ok(members.slice(0, 20).every((m) => /: (u32|i32|f32),$/.test(m)), `${file}: ${members.join(' ')}`);
+        assert.deepEqual(members.slice(20), ['slopes: array<vec4<f32>, 16>,', 'sinks: array<vec4<f32>, 16>,'], file);
+        first ??= members;
+        assert.deepEqual(members, first, `${file} declares the same members as the others`);
       }
+      // WGSL has no include: the functions several shaders need are copies, and must stay the same text
+      const shared = {};
+      for (const file of fs.readdirSync(shaderDir).filter((f) => f.endsWith('.wgsl'))) {
+        const text = fs.readFileSync(path.join(shaderDir, file), 'utf8');
+        for (const name of ['round_format', 'scaled_score', 'allowed', 'is_undefined', 'quiet_nan']) {
+          const body = new RegExp(`\\nfn ${name}\\((?:[^\\n]*}\\n|[^]*?\\n}\\n)`).exec(text);  // one line, or to its closing brace
+          if (!body) continue;
+          shared[name] ??= { file, body: body[0] };
+          assert.equal(body[0], shared[name].body, `${file}'s ${name} differs from ${shared[name].file}'s`);
+        }
+      }
+      assert.deepEqual(Object.keys(shared).sort(), ['allowed', 'is_undefined', 'quiet_nan', 'round_format', 'scaled_score']);
     });
 
     await t.test('a shader compile error reaches the test with the WGSL message', async () => {
@@ -250,7 +308,7 @@ test('webgpu in headless Chromium (SwiftShader)', async (t) => {
     for (const [index, spec] of cases.entries()) {
       for (const kernel of ['weighted_sum', 'flash']) {
         await t.test(`parity (${kernel}): ${spec.name}`, async () => {
-          const r = await parity(page, scenario(spec, 1000 + index), kernel);
+          const r = await parity(page, scenario(spec, 1000 + index), kernel, spec.compareWith);
           assert.equal(r.error, undefined, r.error);
           assert.equal(r.backend, 'webgpu', JSON.stringify(r.info));
           assert.equal(r.info.pending, false);
@@ -261,8 +319,15 @@ test('webgpu in headless Chromium (SwiftShader)', async (t) => {
           assert.equal(r.diagnostics, spec.heads);
           assert.deepEqual(r.emptyRows, r.refEmptyRows);
           assert.ok(r.emptyRowsZero, 'empty rows give zero weights and zero outputs');
+          // every null is listed; an overflow case has some, as its CPU float counterpart does; the rest has none
+          assert.equal(r.listed, r.nulls, 'every non-finite cell is listed under nonfinite');
+          assert.equal(r.listed > 0, r.refListed > 0, `webgpu lists ${r.listed} cells, ${spec.compareWith ?? 'reference'} ${r.refListed}`);
+          assert.equal(r.listed > 0, !!spec.compareWith, 'only the overflow cases overflow');
+          const precision = spec.variants && (typeof spec.variants === 'function' ? spec.variants(rng(0), spec.heads) : spec.variants).precision;
+          assert.equal(r.computedIn, precision ?? 'float32');
+          const tolerance = precision ? PRECISION_TOLERANCE[precision] : TOLERANCE;
           for (const [name, err] of Object.entries(r.errors)) {
-            assert.ok(err <= TOLERANCE, `${name}: normwise relative error ${err.toExponential(2)} > ${TOLERANCE}`);
+            assert.ok(err <= tolerance, `${name}: normwise relative error ${err.toExponential(2)} > ${tolerance}`);
             measured[name] = Math.max(measured[name] ?? 0, err);
           }
           t.diagnostic(`${spec.name} [${kernel}]: GPU ${r.info.milliseconds.toFixed(1)} ms, ${r.frames} frames drawn meanwhile, ` +

@@ -4,7 +4,13 @@ attention-cli.js. Standard library only.
 
   cli_driver.py malformed CASES.json  -- CLI...   every malformed case on `run -`: exit 2, empty stdout,
                                                   one stderr line ending in the pinned message
-  cli_driver.py golden    CASES_DIR   -- CLI...   `run FILE` on every golden case's scenario, 1e-9 of PyTorch
+  cli_driver.py golden    CASES_DIR   -- CLI...   `run FILE --backend B` on every golden case's scenario and every
+                                                  backend: the reference to 1e-9 of PyTorch, float backends to
+                                                  1e-5 (1e-4 for large magnitudes), a precision case to a few
+                                                  units of its format; nulls (overflows) in the same cells.
+                                                  `golden CASES_DIR variants`: the float backends only on the
+                                                  cases with SPEC 1b fields (the reference on all), for node,
+                                                  where each run starts a WebAssembly module
   cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments
 """
 import json
@@ -57,20 +63,43 @@ def malformed(cases_file, cli):
 
 
 def rel_err(got, want):
-    """Normwise: max|a - r| / max|r| (absolute when the reference is all zero); inf on a shape mismatch."""
+    """Normwise over the finite cells: max|a - r| / max|r| (absolute when the reference is all zero); inf on a shape
+    mismatch or where one has null (a non-finite cell, JSON has no inf or NaN) and the other a number."""
     if len(got) != len(want) or any(len(a) != len(b) for a, b in zip(got, want)):
         return math.inf
-    diff = max((abs(a - b) for ra, rb in zip(got, want) for a, b in zip(ra, rb)), default=0.0)
-    scale = max((abs(b) for rb in want for b in rb), default=0.0)
+    pairs = [(a, b) for ra, rb in zip(got, want) for a, b in zip(ra, rb)]
+    if any((a is None) != (b is None) for a, b in pairs):
+        return math.inf
+    pairs = [(a, b) for a, b in pairs if b is not None]
+    diff = max((abs(a - b) for a, b in pairs), default=0.0)
+    scale = max((abs(b) for _, b in pairs), default=0.0)
     return diff / scale if scale > 0 else diff
 
 
-def golden(cases_dir, cli):
+def golden_tolerance(name, scenario, backend):
+    """The reference: 1e-9 (float64 both sides, through JSON text). Float backends: 1e-5, and 1e-4 downstream of
+    the scores of large_magnitude_* (see tests/golden/golden_test.cpp). A precision case is torch in float32 with
+    the format's rounding: fp32 1e-5, fp16 4 * 2^-11, bf16 2 * 2^-8 (a cell may land one unit of the format apart)."""
+    precision = scenario.get("precision")
+    if precision is not None:
+        return {"fp32": 1e-5, "fp16": 4 * 2.0 ** -11, "bf16": 2 * 2.0 ** -8}[precision]
+    if backend == "reference":
+        return 1e-9
+    return 1e-4 if name.startswith("large_magnitude") else 1e-5
+
+
+VARIANT_FIELDS = ("kv_heads", "alibi", "softcap", "sinks", "mask_fill", "precision")
+
+
+def golden(cases_dir, cli, float_backends_on="all"):
     names = sorted(n for n in os.listdir(cases_dir) if n.endswith(".json"))
-    if len(names) < 50:
+    if len(names) < 75:
         fail(f"only {len(names)} golden cases in {cases_dir}")
-    tolerance = 1e-9  # the double reference against PyTorch float64, through JSON text both ways
+    backends = run(cli, ["backends"]).stdout.decode().split()
+    if "reference" not in backends or len(backends) < 2:
+        fail(f"backends: {backends}")
     scratch = tempfile.mkdtemp(prefix="ap_cli_golden_")
+    checked = 0
     for name in names:
         with open(os.path.join(cases_dir, name), encoding="utf-8") as f:
             case = json.load(f)
@@ -78,32 +107,51 @@ def golden(cases_dir, cli):
         path = os.path.join(scratch, name)  # the scenario alone, as a user's file
         with open(path, "w", encoding="utf-8") as f:
             json.dump(case["scenario"], f)
-        result = run(cli, ["run", path])
-        if result.returncode != 0 or result.stderr:
-            fail(f"{name}: exit status {result.returncode}, stderr {result.stderr[:300]!r}")
-            continue
-        if result.stdout.count(b"\n") != 1:
-            fail(f"{name}: expected one line of JSON on stdout")
-        trace = json.loads(result.stdout)
-        if trace.get("backend") != "reference":
-            fail(f"{name}: backend {trace.get('backend')!r}")
-        pairs = [("output", trace["output"], expected["output"]), ("concat", trace["concat"], expected["concat"])]
-        if len(trace["heads"]) != len(expected["heads"]):
-            fail(f"{name}: {len(trace['heads'])} heads, expected {len(expected['heads'])}")
-            continue
-        for h, (got, want) in enumerate(zip(trace["heads"], expected["heads"])):
-            for key in ("q", "k", "v", "scores", "weights", "output"):
-                pairs.append((f"heads[{h}].{key}", got[key], want[key]))
-            if "scaled" not in got:
-                fail(f"{name}: heads[{h}] has no scaled")
-        for what, got, want in pairs:
-            err = rel_err(got, want)
-            if not err <= tolerance:
-                fail(f"{name}: {what} normwise relative error {err:.3g} > {tolerance}")
-        if trace["diagnostics"]["empty_rows"] != expected["empty_rows"]:
-            fail(f"{name}: empty rows {trace['diagnostics']['empty_rows']} != {expected['empty_rows']}")
+        variant = any(key in case["scenario"] for key in VARIANT_FIELDS)
+        for backend in backends:
+            if backend != "reference" and float_backends_on == "variants" and not variant:
+                continue
+            what_run = f"{name} on {backend}"
+            result = run(cli, ["run", path, "--backend", backend])
+            checked += 1
+            if result.returncode != 0 or result.stderr:
+                fail(f"{what_run}: exit status {result.returncode}, stderr {result.stderr[:300]!r}")
+                continue
+            if result.stdout.count(b"\n") != 1:
+                fail(f"{what_run}: expected one line of JSON on stdout")
+            trace = json.loads(result.stdout)
+            if trace.get("backend") != backend:
+                fail(f"{what_run}: backend {trace.get('backend')!r}")
+            precision = case["scenario"].get("precision")
+            arithmetic = precision or ("float64" if backend == "reference" else "float32")
+            if trace.get("computed_in") != arithmetic:
+                fail(f"{what_run}: computed_in {trace.get('computed_in')!r}, expected {arithmetic!r}")
+            tolerance = golden_tolerance(name, case["scenario"], backend)
+            pairs = [("output", trace["output"], expected["output"]), ("concat", trace["concat"], expected["concat"])]
+            if len(trace["heads"]) != len(expected["heads"]):
+                fail(f"{what_run}: {len(trace['heads'])} heads, expected {len(expected['heads'])}")
+                continue
+            for h, (got, want) in enumerate(zip(trace["heads"], expected["heads"])):
+                for key in ("q", "k", "v", "scores", "scaled", "weights", "output"):
+                    if key in want:
+                        pairs.append((f"heads[{h}].{key}", got[key], want[key]))
+                if "scaled" not in got:
+                    fail(f"{what_run}: heads[{h}] has no scaled")
+            for what, got, want in pairs:
+                err = rel_err(got, want)
+                if not err <= tolerance:
+                    fail(f"{what_run}: {what} normwise relative error {err:.3g} > {tolerance}")
+            if trace["diagnostics"]["empty_rows"] != expected["empty_rows"]:
+                fail(f"{what_run}: empty rows {trace['diagnostics']['empty_rows']} != {expected['empty_rows']}")
+            # every null of the trace's matrices is listed under nonfinite, and nothing else is
+            nulls = sum(v is None for key in ("output", "concat") for row in trace[key] for v in row)
+            nulls += sum(v is None for head in trace["heads"] for key in ("q", "k", "v", "scores", "scaled", "weights", "output")
+                         for row in head[key] for v in row)
+            nulls += sum(v is None for row in trace["x_in"] for v in row)
+            if nulls != len(trace.get("nonfinite", [])):
+                fail(f"{what_run}: {nulls} null cells, {len(trace.get('nonfinite', []))} listed under nonfinite")
     shutil.rmtree(scratch)
-    return len(names)
+    return checked
 
 
 def commands(cli):
@@ -169,7 +217,7 @@ def main(argv):
     if mode == "malformed":
         count = malformed(params[0], cli)
     elif mode == "golden":
-        count = golden(params[0], cli)
+        count = golden(params[0], cli, params[1] if len(params) > 1 else "all")
     elif mode == "commands":
         count = commands(cli)
     else:

@@ -8,21 +8,13 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "core/scenario.hpp"
+#include "support/refusal.hpp"
 
 namespace {
 
 using ap::core::Matrix;
 using ap::core::Scenario;
-
-// The message validate_scenario throws, or "" when it accepts.
-std::string refusal(const Scenario& s) {
-  try {
-    ap::core::validate_scenario(s);
-  } catch (const ap::core::InputError& e) {
-    return e.error.what();
-  }
-  return "";
-}
+using ap::test::refusal;
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // spellings, scale), and that writing then reading a scenario gives back every number bit for bit.
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <random>
 
 #include "core/error.hpp"
@@ -45,6 +46,15 @@ void check_same(const ap::core::Scenario& a, const ap::core::Scenario& b) {
   CHECK(a.positional.rope_base == b.positional.rope_base);
   CHECK(a.positional.rope_pairing == b.positional.rope_pairing);
   CHECK(a.positional.learned == b.positional.learned);
+  const auto& va = a.variants;
+  const auto& vb = b.variants;
+  CHECK(va.kv_heads == vb.kv_heads);
+  CHECK(va.alibi == vb.alibi);
+  CHECK(va.softcap == vb.softcap);
+  REQUIRE(va.sinks.has_value() == vb.sinks.has_value());
+  if (va.sinks) CHECK(*va.sinks == *vb.sinks);
+  CHECK(va.mask_fill == vb.mask_fill);
+  CHECK(va.precision == vb.precision);
 }
 
 }  // namespace
@@ -165,5 +175,42 @@ TEST_CASE("scenario json: write then read gives back every number bit for bit") 
         // and the explicit form is stable: writing the parsed scenario gives the same text
         CHECK(ap::io::scenario_to_string(parse_scenario(text), trial % 2 ? 2 : -1) == text);
       }
+  }
+}
+
+TEST_CASE("scenario json: the SPEC §1b fields are read, written only when present, and round-trip") {
+  SECTION("absent: nothing is written, so an old scenario's text is unchanged") {
+    const auto s = parse_scenario(R"({"version": 1, "x": [[1, 0], [0, 1]], "heads": 2})");
+    CHECK_FALSE(s.variants.kv_heads);
+    CHECK_FALSE(s.variants.alibi);
+    CHECK(s.mask_fill() == -std::numeric_limits<double>::infinity());
+    const auto doc = ap::io::scenario_to_json(s);
+    for (const char* key : {"kv_heads", "alibi", "softcap", "sinks", "mask_fill", "precision"}) CHECK_FALSE(doc.contains(key));
+  }
+  SECTION("every field, and the widths kv_heads gives w_k, w_v, b_k and b_v") {
+    const auto s = parse_scenario(R"({"version": 1, "x": [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1]], "heads": 4,
+        "kv_heads": 2, "alibi": true, "softcap": 30, "sinks": [0.5, -1, 0, 2.25], "mask_fill": -1e9,
+        "precision": "bf16", "mask": "causal"})");
+    CHECK(s.kv_heads() == 2);
+    CHECK(s.w_k.cols() == 2);  // kv_heads · d_k = 2 · 1
+    CHECK(s.w_v.cols() == 2);
+    CHECK(s.b_k.cols() == 2);
+    CHECK(s.w_q.cols() == 4);
+    CHECK(s.kv_head_of(0) == 0);
+    CHECK(s.kv_head_of(1) == 0);
+    CHECK(s.kv_head_of(3) == 1);
+    CHECK(*s.variants.softcap == 30);
+    CHECK(*s.variants.mask_fill == -1e9);
+    CHECK(*s.variants.precision == ap::core::Precision::bf16);
+    const std::string text = ap::io::scenario_to_string(s);
+    check_same(parse_scenario(text), s);
+    CHECK(ap::io::scenario_to_string(parse_scenario(text)) == text);
+  }
+  SECTION("\"-inf\" written out stays written out") {
+    const auto s = parse_scenario(R"({"version": 1, "x": [[1]], "mask_fill": "-inf", "alibi": false})");
+    CHECK(*s.variants.mask_fill == -std::numeric_limits<double>::infinity());
+    const auto doc = ap::io::scenario_to_json(s);
+    CHECK(doc.at("mask_fill") == "-inf");
+    CHECK_FALSE(doc.contains("alibi"));  // false means absent
   }
 }

@@ -205,6 +205,15 @@ TEST_CASE("share link: every preset comes back byte for byte, compressed") {
   }
 }
 
+TEST_CASE("share link: a scenario with every SPEC §1b field comes back byte for byte") {
+  const std::string text = R"({"version":1,"x":[[1,0,0,0],[0,1,0,0]],"heads":2,"kv_heads":1,"alibi":true,"softcap":50,)"
+                           R"("sinks":[0.25,-3],"mask_fill":-1e9,"precision":"fp16","mask":"causal"})";
+  const std::string canonical = ap::io::scenario_to_string(ap::io::parse_scenario(text));
+  const std::string back = ap::io::scenario_json_from_fragment(ap::io::share_fragment(canonical));
+  CHECK(back == canonical);
+  CHECK(ap::io::scenario_to_string(ap::io::parse_scenario(back)) == canonical);
+}
+
 TEST_CASE("share link: legacy s= links, and fragments that are not links") {
   const std::string json = preset_json("cat_sat");
   CHECK(ap::io::scenario_json_from_fragment("z=" + ap::io::base64url_encode(deflate_raw(json))) == json);

@@ -40,3 +40,26 @@ TEST_CASE("trace json: numbers survive dump and parse exactly") {
   CHECK(ap::test::matrix_from_json(j.at("output")) == t.output);
   CHECK(ap::test::matrix_from_json(j.at("heads")[1].at("q")) == t.heads[1].q);
 }
+
+TEST_CASE("trace json: non-finite cells are null and listed under nonfinite; computed_in names the arithmetic") {
+  // x ~ 1e200 with scale "none": q·k passes double's 1.8e308 on the reference
+  auto s = ap::core::make_scenario(ap::core::Matrix{{1e200, 0}, {0, 1}});
+  s.scale.kind = ap::core::ScaleKind::none;
+  const auto t = ap::core::compute_reference(s);
+  const nlohmann::json j = nlohmann::json::parse(ap::io::trace_to_json(t).dump());
+  CHECK(j.at("computed_in") == "float64");
+  CHECK(j.at("heads")[0].at("scores")[0][0].is_null());
+  const auto& cells = j.at("nonfinite");
+  REQUIRE(cells.size() == t.nonfinite.size());
+  REQUIRE_FALSE(cells.empty());
+  bool score_listed = false;
+  for (const auto& c : cells) {
+    for (const char* key : {"head", "matrix", "row", "col"}) REQUIRE(c.contains(key));
+    if (c.at("matrix") == "scores" && c.at("head") == 0 && c.at("row") == 0 && c.at("col") == 0) score_listed = true;
+    if (c.at("matrix") == "output" && c.at("head").is_null()) CHECK(j.at("output")[c.at("row").get<std::size_t>()][c.at("col").get<std::size_t>()].is_null());
+  }
+  CHECK(score_listed);
+  // and nothing is listed when nothing overflows
+  const auto fine = nlohmann::json::parse(ap::io::trace_to_json(ap::core::compute_reference(ap::core::make_preset("cat_sat"))).dump());
+  CHECK(fine.at("nonfinite").empty());
+}
