@@ -42,6 +42,7 @@ void draw_views(AppState& state, ViewState& view) {
       {"Positions", "view.positional", draw_positional_view},
   };
   view.heatmaps.revision = state.revision();
+  view.heatmaps.begin_frame();
   view.head = std::clamp(view.head, 0, state.scenario().heads - 1);
   state.set_shown_heads({view.head});
   if (!ImGui::BeginTabBar("views")) return;
