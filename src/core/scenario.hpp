@@ -60,6 +60,8 @@ struct Scenario {
   Scale scale;
   MaskSpec mask;
   Positional positional;
+  // N × d_model: G of the backward pass's L = Σ output ⊙ G (`attention-cli grad`); absent: all ones.
+  std::optional<Matrix> d_output;
 
   int n() const { return static_cast<int>(query.x.rows()); }
   int m() const { return static_cast<int>(keys().x.rows()); }

@@ -2,6 +2,7 @@
 #include "kernels/simd_kernel.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace ap::kernels {
@@ -60,6 +61,7 @@ void SimdKernel::attend(const core::HeadProblem<float>& p) {
       } else {
         row_sum_[r] = attention::exp_row(wr + c0, c1 - c0, row_max);
       }
+      if (p.row_lse) p.row_lse[i] = row_sum_[r] > 0.0f ? row_max + std::log(row_sum_[r]) : row_max;  // −∞ if empty
       if (p.weights) {  // keys outside [c0, c1) are masked: weight 0
         std::fill_n(wr, c0, 0.0f);
         std::fill_n(wr + c1, m - c1, 0.0f);

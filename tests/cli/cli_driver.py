@@ -6,6 +6,9 @@ attention-cli.js. Standard library only.
                                                   one stderr line ending in the pinned message
   cli_driver.py golden    CASES_DIR   -- CLI...   `run FILE` on every golden case's scenario, 1e-9 of PyTorch
   cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments
+  cli_driver.py grad      CASES_DIR   -- CLI...   `grad FILE` on every golden gradient case (reference 1e-9 and
+                                                  simd/tiled 1e-4 of torch.autograd), refusals
+  cli_driver.py train                 -- CLI...   `train --list`, `train` of every task to its threshold, refusals
 """
 import json
 import math
@@ -160,6 +163,70 @@ def commands(cli):
     return checks
 
 
+GRAD_KEYS = ("d_x", "d_w_q", "d_w_k", "d_w_v", "d_w_o", "d_b_q", "d_b_v", "d_b_o", "d_context_x", "d_learned")
+
+
+def grad(cases_dir, cli):
+    names = sorted(n for n in os.listdir(cases_dir) if n.endswith(".json"))
+    if len(names) < 25:
+        fail(f"only {len(names)} golden gradient cases in {cases_dir}")
+    scratch = tempfile.mkdtemp(prefix="ap_cli_grad_")
+    checks = 0
+    for name in names:
+        with open(os.path.join(cases_dir, name), encoding="utf-8") as f:
+            case = json.load(f)
+        expected = case["expected"]
+        path = os.path.join(scratch, name)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(case["scenario"], f)
+        # every case on the reference; the float backends on every other case (the Catch2 suite runs them all)
+        for backend, tolerance in [("reference", 1e-9)] + ([("simd", 1e-4), ("tiled", 1e-4)] if checks % 2 else []):
+            result = run(cli, ["grad", path, "--backend", backend])
+            checks += 1
+            if result.returncode != 0 or result.stderr or result.stdout.count(b"\n") != 1:
+                fail(f"{name} {backend}: exit {result.returncode}, stderr {result.stderr[:300]!r}")
+                continue
+            got = json.loads(result.stdout)
+            if got.get("backend") != backend:
+                fail(f"{name}: backend {got.get('backend')!r}")
+            keys = {k for k in got if k.startswith("d_")}
+            if keys != set(expected):
+                fail(f"{name} {backend}: keys {sorted(keys)} != {sorted(expected)}")
+                continue
+            for key in GRAD_KEYS:  # d_b_k is zero in exact arithmetic: golden_tests measures it on its own scale
+                if key not in expected:
+                    continue
+                want, have = expected[key], got[key]
+                if not isinstance(want[0], list):
+                    want, have = [want], [have]
+                err = rel_err(have, want)
+                if not err <= tolerance:
+                    fail(f"{name} {backend}: {key} normwise relative error {err:.3g} > {tolerance}")
+    shutil.rmtree(scratch)
+    scenario = b'{"version": 1, "x": [[1, 0], [0, 1], [1, 1]], "mask": "causal"}'
+    bad = [
+        (["grad", "-", "--backend", "eigen"], scenario,
+         '--backend: "eigen" has no backward pass (gradients run on reference, simd, tiled)'),
+        (["grad", "-", "--backend", "nope"], scenario, '--backend: unknown backend "nope" (gradients run on reference, simd, tiled)'),
+        (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0]]}', "d_output: expected 2 rows (tokens), got 1"),
+        (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0], ["a", 1]]}',
+         'd_output[1][0]: expected a number, got "a"'),
+        (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0], [1]]}',
+         "d_output[1]: expected 2 numbers (d_model), got 1"),
+        (["grad", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json"'),
+        (["grad"], b"", None),
+    ]
+    for args, stdin, message in bad:
+        check_refusal("attention-cli " + " ".join(args), run(cli, args, stdin), message)
+        checks += 1
+    # G = d_output: zero G, zero gradients; standard input works
+    result = run(cli, ["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[0, 0], [0, 0]]}')
+    got = json.loads(result.stdout) if result.returncode == 0 else {}
+    if not got or any(v != 0 for key in ("d_x", "d_w_q", "d_w_o") for row in got[key] for v in row):
+        fail(f"grad with d_output = 0: exit {result.returncode}, {result.stdout[:200]!r}")
+    return checks + 1
+
+
 def main(argv):
     if "--" not in argv:
         print(__doc__, file=sys.stderr)
@@ -172,6 +239,8 @@ def main(argv):
         count = golden(params[0], cli)
     elif mode == "commands":
         count = commands(cli)
+    elif mode == "grad":
+        count = grad(params[0], cli)
     else:
         print(__doc__, file=sys.stderr)
         return 2
