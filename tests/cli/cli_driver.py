@@ -227,6 +227,84 @@ def grad(cases_dir, cli):
     return checks + 1
 
 
+def json_lines(result, name):
+    try:
+        return [json.loads(line) for line in result.stdout.decode().splitlines()]
+    except ValueError:
+        fail(f"{name}: stdout is not JSON lines: {result.stdout[:200]!r}")
+        return []
+
+
+def train(cli):
+    checks = 0
+    result = run(cli, ["train", "--list"])
+    tasks = json_lines(result, "train --list")
+    names = [t.get("task") for t in tasks]
+    if result.returncode != 0 or not {"previous_token", "induction", "lookup", "running_max"} <= set(names):
+        fail(f"train --list: exit {result.returncode}, tasks {names}")
+    checks += 1
+    # SPEC §2's done criterion, with the defaults: induction reaches accuracy >= 0.9 with a head whose
+    # prefix_match >= 0.4; every layer's scenario opens in `run`
+    for args, accuracy, prefix in [(["--task", "induction"], 0.9, 0.4), (["--task", "lookup", "--steps", "60"], 0.9, None),
+                                   (["--task", "previous_token", "--steps", "100", "--seed", "3"], 0.9, None)]:
+        name = "attention-cli train " + " ".join(args)
+        result = run(cli, ["train"] + args)
+        lines = json_lines(result, name)
+        checks += 1
+        if result.returncode != 0 or not lines:
+            fail(f"{name}: exit {result.returncode}, stderr {result.stderr[:300]!r}")
+            continue
+        steps, done = lines[:-1], lines[-1]
+        if any(set(p) != {"step", "loss", "accuracy", "eval_loss"} for p in steps) or steps[0]["step"] != 0:
+            fail(f"{name}: step lines {steps[:2]}")
+        keys = {"done", "steps", "loss", "accuracy", "ms", "head_scores", "scenarios"}
+        if not keys <= set(done) or done["done"] is not True:
+            fail(f"{name}: done line lacks {keys - set(done)}")
+            continue
+        if not done["accuracy"] >= accuracy:
+            fail(f"{name}: accuracy {done['accuracy']} < {accuracy}")
+        scores = done["head_scores"]
+        if any(set(h) != {"layer", "head", "previous_token", "prefix_match"} for h in scores):
+            fail(f"{name}: head_scores {scores[:2]}")
+        if prefix is not None and not max(h["prefix_match"] for h in scores) >= prefix:
+            fail(f"{name}: best prefix_match {max(h['prefix_match'] for h in scores)} < {prefix}")
+        for layer, scenario in enumerate(done["scenarios"]):
+            trace = run(cli, ["run", "-"], json.dumps(scenario).encode())
+            if trace.returncode != 0 or len(json.loads(trace.stdout)["heads"]) != len(scores) // len(done["scenarios"]):
+                fail(f"{name}: scenario of layer {layer} does not run: {trace.stderr[:200]!r}")
+        # one seed, one run: the same lines again (but the time)
+        again = json_lines(run(cli, ["train"] + args), name)
+        for d in (done, again[-1] if again else {}):
+            d.pop("ms", None)
+        if again != lines:
+            fail(f"{name}: a second run with the same seed printed different lines")
+    result = run(cli, ["train", "--task", "previous_token", "--scaling", "--steps", "10", "--scaling-d-k", "4,32"])
+    lines = json_lines(result, "train --scaling")
+    summaries = [l for l in lines if l.get("summary")]
+    if result.returncode != 0 or [(s["d_k"], s["scale"]) for s in summaries] != [
+            (4, "inv_sqrt_dk"), (4, "none"), (32, "inv_sqrt_dk"), (32, "none")]:
+        fail(f"train --scaling: exit {result.returncode}, summaries {summaries}")
+    if any({"grad_norm_w_q", "grad_norm_w_k", "entropy", "loss"} - set(l) for l in lines if not l.get("summary")):
+        fail("train --scaling: a point lacks a field")
+    checks += 1
+    bad = [
+        (["train"], "--task: is required (see `attention-cli train --list`)"),
+        (["train", "--task", "nope"], '--task: unknown task "nope" (tasks: previous_token, induction, lookup, running_max)'),
+        (["train", "--task", "induction", "--steps", "-3"], "--steps: expected 1 to 1000000, got -3"),
+        (["train", "--task", "induction", "--scale", "half"], '--scale: expected inv_sqrt_dk or none, got "half"'),
+        (["train", "--task", "induction", "--lr", "-1"], None),
+        (["train", "--task", "induction", "--heads", "3"], None),
+        (["train", "--task", "induction", "--d-model", "abc"], None),
+        (["train", "--task", "induction", "--optimizer", "lbfgs"], '--optimizer: expected adamw, adam or sgd, got "lbfgs"'),
+        (["train", "--task", "induction", "--backend", "eigen"], None),
+        (["train", "--task", "induction", "--scaling", "--scaling-d-k", "16,x"], None),
+    ]
+    for args, message in bad:
+        check_refusal("attention-cli " + " ".join(args), run(cli, args), message)
+        checks += 1
+    return checks
+
+
 def main(argv):
     if "--" not in argv:
         print(__doc__, file=sys.stderr)
@@ -241,6 +319,8 @@ def main(argv):
         count = commands(cli)
     elif mode == "grad":
         count = grad(params[0], cli)
+    elif mode == "train":
+        count = train(cli)
     else:
         print(__doc__, file=sys.stderr)
         return 2
