@@ -40,7 +40,9 @@ json head_scores_json(const train::Evaluation& e) {
 }
 
 json point_json(const train::HistoryPoint& p) {
-  return {{"step", p.step}, {"loss", p.loss}, {"accuracy", p.accuracy}, {"eval_loss", p.eval_loss}};
+  return {{"step", p.step},           {"loss", p.loss},
+          {"accuracy", p.accuracy},   {"eval_loss", p.eval_loss},
+          {"previous_token", p.previous_token}, {"prefix_match", p.prefix_match}};
 }
 
 // Whether the run reached the task's thresholds: accuracy and, where the task asks, some head's score.
@@ -106,6 +108,7 @@ void run_scaling(const train::TrainConfig& base, const std::vector<int>& d_k_val
   };
   for (const auto& run : train::run_scaling_experiment(config, on_point))
     out << json{{"summary", true},
+                {"diverged", run.diverged},
                 {"d_k", run.d_k},
                 {"scale", scale_name(run.scale)},
                 {"eval_loss", run.final.loss},
@@ -181,7 +184,8 @@ int train_command(TrainOptions& o, std::ostream& out) {
                 {"accuracy", e.accuracy},
                 {"eval_loss", e.loss},
                 {"ms", ms.count()},
-                {"learned", learned(trainer.task(), e)},
+                {"learned", !trainer.diverged() && learned(trainer.task(), e)},
+                {"diverged", trainer.diverged()},
                 {"thresholds", thresholds_json(trainer.task())},
                 {"head_scores", head_scores_json(e)},
                 {"scenarios", std::move(scenarios)}}

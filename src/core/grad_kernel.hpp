@@ -10,30 +10,20 @@
 
 namespace ap::core {
 
-// One head of the attention backward: given the forward's inputs and output and ∂L/∂out, ADD ∂L/∂q, ∂L/∂k
-// and ∂L/∂v into the caller's (zeroed) matrices, so heads sharing keys and values (grouped-query attention)
-// sum into one place. Masked cells pass nothing; a row with no allowed key passes nothing at all.
+// One head of the attention backward: given the forward's problem (its inputs, its output and the row
+// log-sum-exp it filled) and ∂L/∂out, ADD ∂L/∂q, ∂L/∂k and ∂L/∂v into the caller's (zeroed) matrices, so
+// heads sharing keys and values (grouped-query attention) sum into one place. Masked cells pass nothing; a
+// row with no allowed key passes nothing at all.
 template <class T>
 struct HeadGradProblem {
-  int n = 0, m = 0, d_k = 0, d_v = 0;
-  const T* q = nullptr;  // n × d_k (after RoPE), row i at q + i·q_stride
-  int q_stride = 0;
-  const T* k = nullptr;  // m × d_k
-  int k_stride = 0;
-  const T* v = nullptr;  // m × d_v
-  int v_stride = 0;
-  T scale = 1;
-  const MaskRule* mask = nullptr;  // never null
-  const T* out = nullptr;          // n × d_v: the forward's output of this head
-  int out_stride = 0;
-  const T* row_lse = nullptr;      // n: HeadProblem::row_lse of the same forward (the fast kernels need it)
-  const T* out_grad = nullptr;     // n × d_v: ∂L/∂out
+  HeadProblem<T> forward;       // q, k, v (after RoPE), scale, mask, out and row_lse as the forward had them
+  const T* out_grad = nullptr;  // n × d_v: ∂L/∂out
   int out_grad_stride = 0;
-  T* q_grad = nullptr;             // n × d_k: ∂L/∂q, added to
+  T* q_grad = nullptr;          // n × d_k: ∂L/∂q, added to
   int q_grad_stride = 0;
-  T* k_grad = nullptr;             // m × d_k: ∂L/∂k, added to
+  T* k_grad = nullptr;          // m × d_k: ∂L/∂k, added to
   int k_grad_stride = 0;
-  T* v_grad = nullptr;             // m × d_v: ∂L/∂v, added to
+  T* v_grad = nullptr;          // m × d_v: ∂L/∂v, added to
   int v_grad_stride = 0;
 };
 

@@ -26,11 +26,12 @@ Gradients compute_gradients(const Scenario& s, GradKernel<T>& kernel) {
   const MatrixT<T> xf = x_in.cast<T>();
   const MatrixT<T> cf = s.context ? MatrixT<T>(c_in.cast<T>()) : MatrixT<T>();
   const MatrixT<T>& source = s.context ? cf : xf;
-  // steps 4–5 per head, keeping concat (N × h·d_v) and each row's log-sum-exp (h × N)
+  // steps 4–5 per head, keeping concat (N × h·d_v) and each row's log-sum-exp (h × N), and each head's problem
   MatrixT<T> concat(n, hv);
   std::vector<T> lse(static_cast<std::size_t>(h) * n);
+  std::vector<HeadProblem<T>> heads;
   for (int head = 0; head < h; ++head) {
-    kernel.forward().attend(HeadProblem<T>{
+    heads.push_back(HeadProblem<T>{
         .n = n, .m = m, .d_k = dk, .d_v = dv,
         .q = p.q.data() + head * dk, .q_stride = hk,
         .k = p.k.data() + head * dk, .k_stride = hk,
@@ -38,6 +39,7 @@ Gradients compute_gradients(const Scenario& s, GradKernel<T>& kernel) {
         .scale = scale, .mask = &mask,
         .row_lse = lse.data() + static_cast<std::size_t>(head) * n,
         .out = concat.data() + head * dv, .out_stride = hv});
+    kernel.forward().attend(heads.back());
   }
 
   // backward, step 6: output = concat · W_o + b_o
@@ -50,20 +52,12 @@ Gradients compute_gradients(const Scenario& s, GradKernel<T>& kernel) {
 
   // steps 5–4 per head: weighted sum, softmax, mask, scale, scores → ∂L/∂q, ∂L/∂k, ∂L/∂v
   MatrixT<T> d_q = MatrixT<T>::Zero(n, hk), d_k = MatrixT<T>::Zero(m, hk), d_v = MatrixT<T>::Zero(m, hv);
-  for (int head = 0; head < h; ++head) {
-    kernel.attend_backward(HeadGradProblem<T>{
-        .n = n, .m = m, .d_k = dk, .d_v = dv,
-        .q = p.q.data() + head * dk, .q_stride = hk,
-        .k = p.k.data() + head * dk, .k_stride = hk,
-        .v = p.v.data() + head * dv, .v_stride = hv,
-        .scale = scale, .mask = &mask,
-        .out = concat.data() + head * dv, .out_stride = hv,
-        .row_lse = lse.data() + static_cast<std::size_t>(head) * n,
-        .out_grad = d_concat.data() + head * dv, .out_grad_stride = hv,
-        .q_grad = d_q.data() + head * dk, .q_grad_stride = hk,
-        .k_grad = d_k.data() + head * dk, .k_grad_stride = hk,
-        .v_grad = d_v.data() + head * dv, .v_grad_stride = hv});
-  }
+  for (int head = 0; head < h; ++head)
+    kernel.attend_backward(HeadGradProblem<T>{.forward = heads[static_cast<std::size_t>(head)],
+                                              .out_grad = d_concat.data() + head * dv, .out_grad_stride = hv,
+                                              .q_grad = d_q.data() + head * dk, .q_grad_stride = hk,
+                                              .k_grad = d_k.data() + head * dk, .k_grad_stride = hk,
+                                              .v_grad = d_v.data() + head * dv, .v_grad_stride = hv});
 
   // step 3: RoPE, each sequence by its own positions
   if (s.positional.kind == PositionalKind::rope) {

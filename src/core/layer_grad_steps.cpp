@@ -2,7 +2,6 @@
 #include "core/layer_grad_steps.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "core/positional.hpp"
 
@@ -23,20 +22,11 @@ void projection_backward(GradKernel<T>& kernel, int rows, int in, int out, const
 
 template <class T>
 void rope_backward(T* d, int rows, int heads, int width, int stride, double base, RopePairing pairing) {
-  const int pairs = width / 2;
+  // R(θ)ᵀ = R(−θ), and θ is linear in the position: the forward's own rotation at position −r
   for (int r = 0; r < rows; ++r)
-    for (int h = 0; h < heads; ++h) {
-      T* row = d + static_cast<std::size_t>(r) * stride + static_cast<std::size_t>(h) * width;
-      for (int t = 0; t < pairs; ++t) {
-        const double theta = rope_angle(r, t, width, base);
-        const T c = static_cast<T>(std::cos(theta)), s = static_cast<T>(std::sin(theta));
-        const int ia = pairing == RopePairing::interleaved ? 2 * t : t;
-        const int ib = pairing == RopePairing::interleaved ? 2 * t + 1 : t + pairs;
-        const T da = row[ia], db = row[ib];
-        row[ia] = da * c + db * s;
-        row[ib] = db * c - da * s;
-      }
-    }
+    for (int h = 0; h < heads; ++h)
+      rope_rotate_row(d + static_cast<std::size_t>(r) * stride + static_cast<std::size_t>(h) * width, width, -r, base,
+                      pairing);
 }
 
 template <class T>

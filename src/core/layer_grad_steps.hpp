@@ -18,7 +18,7 @@ void projection_backward(GradKernel<T>& kernel, int rows, int in, int out, const
 
 // Step 3: RoPE turned pair (a, b) of each head's block (rows × heads·width, row stride `stride`, row r at
 // position r) by θ. A rotation's transpose turns by −θ, so in place: d ← R(−θ)·d, i.e.
-// (d_a, d_b) → (d_a·cosθ + d_b·sinθ, −d_a·sinθ + d_b·cosθ).
+// (d_a, d_b) → (d_a·cosθ + d_b·sinθ, −d_a·sinθ + d_b·cosθ), the forward's rotation at position −r.
 template <class T>
 void rope_backward(T* d, int rows, int heads, int width, int stride, double base, RopePairing pairing);
 

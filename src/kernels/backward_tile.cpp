@@ -35,53 +35,55 @@ void score_grad_row(const float* p, float delta, float scale, int len, float* dp
 }  // namespace
 
 void row_deltas(const core::HeadGradProblem<float>& p, float* delta) {
-  for (int i = 0; i < p.n; ++i) {
-    const float* o = p.out + static_cast<std::size_t>(i) * p.out_stride;
+  const auto& f = p.forward;
+  for (int i = 0; i < f.n; ++i) {
+    const float* o = f.out + static_cast<std::size_t>(i) * f.out_stride;
     const float* g = p.out_grad + static_cast<std::size_t>(i) * p.out_grad_stride;
     float acc = 0.0f;
-    for (int c = 0; c < p.d_v; ++c) acc += o[c] * g[c];
+    for (int c = 0; c < f.d_v; ++c) acc += o[c] * g[c];
     delta[i] = acc;
   }
 }
 
 void BackwardTile::run(const core::HeadGradProblem<float>& p, const float* delta, int i0, int rows, int j0, int keys) {
+  const auto& f = p.forward;
   if (rows <= 0 || keys <= 0) return;
   const std::size_t tile = static_cast<std::size_t>(rows) * keys;
   grow(p_, tile);
   grow(ds_, tile);
   grow(transposed_, tile);
-  const float* q = p.q + static_cast<std::size_t>(i0) * p.q_stride;
-  const float* k = p.k + static_cast<std::size_t>(j0) * p.k_stride;
-  const float* v = p.v + static_cast<std::size_t>(j0) * p.v_stride;
+  const float* q = f.q + static_cast<std::size_t>(i0) * f.q_stride;
+  const float* k = f.k + static_cast<std::size_t>(j0) * f.k_stride;
+  const float* v = f.v + static_cast<std::size_t>(j0) * f.v_stride;
   const float* out_grad = p.out_grad + static_cast<std::size_t>(i0) * p.out_grad_stride;
 
   // pass 1: P = e^(scale·q·kᵀ − lse), masked cells −∞ → 0; a row with no allowed key (lse = −∞) stays 0
-  sgemm_.run(rows, p.d_k, keys, q, p.q_stride, k, p.k_stride, true, p_.data(), keys);
+  sgemm_.run(rows, f.d_k, keys, q, f.q_stride, k, f.k_stride, true, p_.data(), keys);
   for (int r = 0; r < rows; ++r) {
     float* x = p_.data() + static_cast<std::size_t>(r) * keys;
-    const float lse = p.row_lse[i0 + r];
+    const float lse = f.row_lse[i0 + r];
     if (lse == -std::numeric_limits<float>::infinity()) {
       std::fill_n(x, keys, 0.0f);
       continue;
     }
-    scale_row(x, p.scale, keys, x);
-    mask_row(*p.mask, i0 + r, j0, keys, x);
+    scale_row(x, f.scale, keys, x);
+    mask_row(*f.mask, i0 + r, j0, keys, x);
     exp_row(x, keys, lse);
   }
   // pass 2: dV_j += Pᵀ · dO_i
   transpose(p_.data(), rows, keys, transposed_.data());
-  sgemm_.run(keys, rows, p.d_v, transposed_.data(), rows, out_grad, p.out_grad_stride, false,
+  sgemm_.run(keys, rows, f.d_v, transposed_.data(), rows, out_grad, p.out_grad_stride, false,
              p.v_grad + static_cast<std::size_t>(j0) * p.v_grad_stride, p.v_grad_stride, true);
   // pass 3: dP = dO_i · vᵀ, then dS = scale · P ∘ (dP − δ) in place
-  sgemm_.run(rows, p.d_v, keys, out_grad, p.out_grad_stride, v, p.v_stride, true, ds_.data(), keys);
+  sgemm_.run(rows, f.d_v, keys, out_grad, p.out_grad_stride, v, f.v_stride, true, ds_.data(), keys);
   for (int r = 0; r < rows; ++r)
-    score_grad_row(p_.data() + static_cast<std::size_t>(r) * keys, delta[i0 + r], p.scale, keys,
+    score_grad_row(p_.data() + static_cast<std::size_t>(r) * keys, delta[i0 + r], f.scale, keys,
                    ds_.data() + static_cast<std::size_t>(r) * keys);
   // pass 4: dQ_i += dS · k_j; dK_j += dSᵀ · q_i
-  sgemm_.run(rows, keys, p.d_k, ds_.data(), keys, k, p.k_stride, false,
+  sgemm_.run(rows, keys, f.d_k, ds_.data(), keys, k, f.k_stride, false,
              p.q_grad + static_cast<std::size_t>(i0) * p.q_grad_stride, p.q_grad_stride, true);
   transpose(ds_.data(), rows, keys, transposed_.data());
-  sgemm_.run(keys, rows, p.d_k, transposed_.data(), rows, q, p.q_stride, false,
+  sgemm_.run(keys, rows, f.d_k, transposed_.data(), rows, q, f.q_stride, false,
              p.k_grad + static_cast<std::size_t>(j0) * p.k_grad_stride, p.k_grad_stride, true);
 }
 

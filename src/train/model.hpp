@@ -93,8 +93,15 @@ class Model {
   const float* logits() const { return logits_.data(); }
 
  private:
+  // The sizes every layer step uses: d_model, heads, d_k, d_v, h·d_k, h·d_v, N, M (= N for self-attention).
+  struct Dims {
+    int d, h, dk, dv, hk, hv, n, m;
+  };
+  Dims dims() const;
   void resize(int batch);
   std::size_t weights_offset(int sequence, int head) const;
+  // Head `head` of sequence `sequence` in layer `layer` over the saved activations (no weights recorded).
+  core::HeadProblem<float> head_problem(int layer, int sequence, int head);
   void embed(const std::vector<float>& params, const Batch& batch);
   void attention_layer(const std::vector<float>& params, int layer, bool record_weights);
   void attention_layer_backward(const std::vector<float>& params, int layer, std::vector<float>& grads);

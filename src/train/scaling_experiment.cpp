@@ -28,6 +28,7 @@ std::vector<ScalingRun> run_scaling_experiment(const ScalingConfig& config,
         report();
       }
       run.final = trainer.last_evaluation();
+      run.diverged = trainer.diverged();
       runs.push_back(std::move(run));
     }
   return runs;

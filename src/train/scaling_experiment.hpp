@@ -21,6 +21,7 @@ struct ScalingRun {
   core::ScaleKind scale = core::ScaleKind::inv_sqrt_dk;
   std::vector<HistoryPoint> history;
   Evaluation final;
+  bool diverged = false;  // stopped early: the loss or a gradient was no longer finite
 };
 
 // Runs d_k × {inv_sqrt_dk, none} in that order. on_point, if given, sees each history point as it is made

@@ -80,62 +80,24 @@ Example running_max(const Task& task, Rng& rng) {
   return e;
 }
 
+// The table of tasks: data shape, model defaults, what "learned" means (fields in Task's order).
 std::vector<Task> make_tasks() {
-  std::vector<Task> tasks;
-  {
-    Task t;
-    t.name = "previous_token";
-    t.description = "predict the token one position back (one layer, one head)";
-    t.vocab = t.outputs = 16;
-    t.length = 16;
-    t.layers = 1;
-    t.heads = 1;
-    t.steps = 300;
-    t.accuracy_threshold = 0.95;
-    t.previous_token_threshold = 0.7;
-    t.make = previous_token;
-    tasks.push_back(t);
-  }
-  {
-    Task t;
-    t.name = "induction";
-    t.description = "[A][B] ... [A] -> [B]: a repeated pattern after filler, predicted from its first copy (two layers)";
-    t.vocab = t.outputs = 24;
-    t.length = 24;
-    t.layers = 2;
-    t.steps = 800;
-    t.accuracy_threshold = 0.9;
-    t.prefix_match_threshold = 0.4;
-    t.make = induction;
-    tasks.push_back(t);
-  }
-  {
-    Task t;
-    t.name = "lookup";
-    t.description = "cross-attention: read the value stored under each query's key in a context of key=value pairs";
-    t.vocab = 16;
-    t.values = t.outputs = 10;
-    t.length = 8;
-    t.context_length = 8;
-    t.layers = 1;
-    t.steps = 400;
-    t.accuracy_threshold = 0.95;
-    t.make = lookup;
-    tasks.push_back(t);
-  }
-  {
-    Task t;
-    t.name = "running_max";
-    t.description = "predict the largest token so far (one layer, near-one-hot attention)";
-    t.vocab = t.outputs = 16;
-    t.length = 16;
-    t.layers = 1;
-    t.steps = 600;
-    t.accuracy_threshold = 0.9;
-    t.make = running_max;
-    tasks.push_back(t);
-  }
-  return tasks;
+  return {
+      {.name = "previous_token", .description = "predict the token one position back (one layer, one head)",
+       .vocab = 16, .outputs = 16, .length = 16, .layers = 1, .heads = 1, .steps = 300,
+       .accuracy_threshold = 0.95, .previous_token_threshold = 0.7, .make = previous_token},
+      {.name = "induction",
+       .description = "[A][B] ... [A] -> [B]: a repeated pattern after filler, predicted from its first copy (two layers)",
+       .vocab = 24, .outputs = 24, .length = 24, .layers = 2, .steps = 800,
+       .accuracy_threshold = 0.9, .prefix_match_threshold = 0.4, .make = induction},
+      {.name = "lookup",
+       .description = "cross-attention: read the value stored under each query's key in a context of key=value pairs",
+       .vocab = 16, .values = 10, .outputs = 10, .length = 8, .context_length = 8, .layers = 1, .steps = 400,
+       .accuracy_threshold = 0.95, .make = lookup},
+      {.name = "running_max", .description = "predict the largest token so far (one layer, near-one-hot attention)",
+       .vocab = 16, .outputs = 16, .length = 16, .layers = 1, .steps = 600, .accuracy_threshold = 0.9,
+       .make = running_max},
+  };
 }
 
 }  // namespace

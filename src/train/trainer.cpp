@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 #include "kernels/registry.hpp"
@@ -37,21 +38,12 @@ void check_range(const char* field, long long value, long long lo, long long hi)
                                       std::to_string(value));
 }
 
-ModelShape shape_of(const Task& task, const TrainConfig& c) {
-  ModelShape s;
-  s.vocab = task.vocab;
-  s.values = task.values;
-  s.outputs = task.outputs;
-  s.length = task.length;
-  s.context_length = task.context_length;
-  s.d_model = c.d_model;
-  s.heads = c.heads;
-  s.d_k = c.d_k;
-  s.layers = c.layers;
-  return s;
-}
-
 }  // namespace
+
+ModelShape model_shape(const Task& task, const TrainConfig& c) {
+  return {.vocab = task.vocab, .values = task.values, .outputs = task.outputs, .length = task.length,
+          .context_length = task.context_length, .d_model = c.d_model, .heads = c.heads, .d_k = c.d_k, .layers = c.layers};
+}
 
 TrainConfig resolve_config(const TrainConfig& config) {
   TrainConfig c = config;
@@ -90,7 +82,7 @@ TrainConfig resolve_config(const TrainConfig& config) {
     throw core::InputError("backend", "the trainer runs in float: simd or tiled (the reference is double)");
   kernels::require_grad_backend(c.backend, "backend");
 
-  const ModelShape s = shape_of(*task, c);
+  const ModelShape s = model_shape(*task, c);
   const ParameterLayout layout(s);
   if (layout.size > max_parameters)
     throw core::InputError("d_model", "the model would have " + std::to_string(layout.size) + " parameters, over the limit of " +
@@ -114,7 +106,7 @@ Trainer::Trainer(const TrainConfig& config)
     : config_(resolve_config(config)),
       task_(*find_task(config_.task)),
       kernel_(kernels::make_float_grad_kernel(config_.backend)),
-      model_(shape_of(task_, config_), config_.scale, *kernel_),
+      model_(model_shape(task_, config_), config_.scale, *kernel_),
       optimizer_(OptimizerConfig{.kind = config_.optimizer, .lr = config_.lr, .weight_decay = config_.weight_decay},
                  model_.layout()),
       data_rng_(config_.seed, training_stream) {
@@ -124,7 +116,16 @@ Trainer::Trainer(const TrainConfig& config)
   for (int i = 0; i < config_.eval_sequences; ++i) held_out_.push_back(task_.make(task_, held_out_rng));
   draw_batch();
   evaluation_ = run_evaluation();
-  history_.push_back({0, evaluation_.loss, evaluation_.loss, evaluation_.accuracy, evaluation_.mean_entropy, 0, 0});
+  history_.push_back(point(0, evaluation_.loss, 0, 0));
+}
+
+HistoryPoint Trainer::point(int step, double loss, double grad_q, double grad_k) const {
+  HistoryPoint p{step, loss, evaluation_.loss, evaluation_.accuracy, evaluation_.mean_entropy, grad_q, grad_k, 0, 0};
+  for (const HeadScore& h : evaluation_.heads) {
+    p.previous_token = std::max(p.previous_token, h.previous_token.value_or(0));
+    p.prefix_match = std::max(p.prefix_match, h.prefix_match.value_or(0));
+  }
+  return p;
 }
 
 void Trainer::draw_batch() {
@@ -132,17 +133,44 @@ void Trainer::draw_batch() {
   for (int i = 0; i < config_.batch; ++i) next_batch_.push_back(task_.make(task_, data_rng_));
 }
 
+namespace {
+
+double squared_norm(const std::vector<float>& v, const Tensor& t) {
+  double sum = 0;
+  for (std::size_t i = t.offset; i < t.offset + t.size(); ++i) sum += static_cast<double>(v[i]) * v[i];
+  return sum;
+}
+
+}  // namespace
+
 double Trainer::step() {
+  if (diverged_) return std::numeric_limits<double>::quiet_NaN();
   batch_ = make_batch(next_batch_);
   const BatchResult r = model_.forward(params_, batch_);
   model_.backward(params_, grads_);
   // the gradient reaching W_Q and W_K (all layers), before the update
-  double gq = 0, gk = 0;
+  double gq = 0, gk = 0, all = 0;
   for (const LayerTensors& t : model_.layout().layers) {
-    for (std::size_t i = 0; i < t.w_q.size(); ++i) gq += static_cast<double>(grads_[t.w_q.offset + i]) * grads_[t.w_q.offset + i];
-    for (std::size_t i = 0; i < t.w_k.size(); ++i) gk += static_cast<double>(grads_[t.w_k.offset + i]) * grads_[t.w_k.offset + i];
+    gq += squared_norm(grads_, t.w_q);
+    gk += squared_norm(grads_, t.w_k);
   }
-  optimizer_.step(params_, grads_);
+  for (const Tensor& t : model_.layout().all) all += squared_norm(grads_, t);
+  bool blown = !std::isfinite(r.loss) || !std::isfinite(all);
+  if (!blown) {
+    last_finite_ = params_;
+    optimizer_.step(params_, grads_);
+    double after = 0;
+    for (const Tensor& t : model_.layout().all) after += squared_norm(params_, t);
+    if (!std::isfinite(after)) {
+      params_ = last_finite_;  // the update overflowed: back to the weights before it
+      blown = true;
+    }
+  }
+  if (blown) {  // too large a learning rate: stop on the last finite weights
+    diverged_ = true;
+    log_point();
+    return r.loss;
+  }
   ++step_;
   loss_sum_ += r.loss;
   grad_q_sum_ += std::sqrt(gq);
@@ -168,8 +196,8 @@ int Trainer::train_for(int max_steps, double budget_ms) {
 void Trainer::log_point() {
   evaluation_ = run_evaluation();
   const double k = std::max(1, steps_since_log_);
-  history_.push_back({step_, loss_sum_ / k, evaluation_.loss, evaluation_.accuracy, evaluation_.mean_entropy,
-                      grad_q_sum_ / k, grad_k_sum_ / k});
+  const double loss = steps_since_log_ > 0 ? loss_sum_ / k : evaluation_.loss;  // no step since: the held-out loss
+  history_.push_back(point(step_, loss, grad_q_sum_ / k, grad_k_sum_ / k));
   loss_sum_ = grad_q_sum_ = grad_k_sum_ = 0;
   steps_since_log_ = 0;
 }

@@ -40,6 +40,9 @@ struct TrainConfig {
 // limits before anything is allocated); throws core::InputError naming the field ("d_model", "lr", ...).
 TrainConfig resolve_config(const TrainConfig& config);
 
+// The model a task and a resolved config make.
+ModelShape model_shape(const Task& task, const TrainConfig& config);
+
 // Head scores on the held-out set (Olsson et al. 2022). Absent for cross-attention layers, whose keys are
 // the context's, not the sequence's own positions.
 struct HeadScore {
@@ -61,6 +64,7 @@ struct HistoryPoint {
   double loss = 0;        // training loss, mean over the steps since the previous point (step 0: held-out loss)
   double eval_loss = 0, accuracy = 0, mean_entropy = 0;  // held-out, at this step
   double grad_norm_w_q = 0, grad_norm_w_k = 0;  // ‖∂L/∂W_Q‖, ‖∂L/∂W_K‖ (all layers, Frobenius), mean since the previous point
+  double previous_token = 0, prefix_match = 0;  // the best head's scores at this step (0 for cross-attention)
 };
 
 // Every head's weights on one held-out sequence.
@@ -78,7 +82,10 @@ class Trainer {
   const TrainConfig& config() const { return config_; }  // resolved: no zeros left
   const Task& task() const { return task_; }
   int steps_done() const { return step_; }
-  bool finished() const { return step_ >= config_.steps; }
+  bool finished() const { return step_ >= config_.steps || diverged_; }
+  // The loss or a gradient stopped being finite (a learning rate too large): the weights are the last finite
+  // ones, a last history point was added, and step() does nothing more.
+  bool diverged() const { return diverged_; }
 
   // One optimizer step on a fresh batch (also past config().steps, for a UI's "Step"); returns its loss.
   // Every log_every steps (and at config().steps) the held-out set is evaluated and a history point added.
@@ -113,6 +120,7 @@ class Trainer {
  private:
   void draw_batch();
   void log_point();
+  HistoryPoint point(int step, double loss, double grad_q, double grad_k) const;  // from evaluation_
   Evaluation run_evaluation();
 
   TrainConfig config_;
@@ -121,10 +129,11 @@ class Trainer {
   Model model_;
   Optimizer optimizer_;
   Rng data_rng_;
-  std::vector<float> params_, grads_;
+  std::vector<float> params_, grads_, last_finite_;  // last_finite_: the weights before the latest update
   std::vector<Example> held_out_, next_batch_;
   Batch batch_;
   int step_ = 0;
+  bool diverged_ = false;
   std::vector<HistoryPoint> history_;
   Evaluation evaluation_;
   // since the last history point

@@ -255,7 +255,8 @@ def train(cli):
             fail(f"{name}: exit {result.returncode}, stderr {result.stderr[:300]!r}")
             continue
         steps, done = lines[:-1], lines[-1]
-        if any(set(p) != {"step", "loss", "accuracy", "eval_loss"} for p in steps) or steps[0]["step"] != 0:
+        if any(set(p) != {"step", "loss", "accuracy", "eval_loss", "previous_token", "prefix_match"} for p in steps) \
+                or steps[0]["step"] != 0:
             fail(f"{name}: step lines {steps[:2]}")
         keys = {"done", "steps", "loss", "accuracy", "ms", "head_scores", "scenarios"}
         if not keys <= set(done) or done["done"] is not True:

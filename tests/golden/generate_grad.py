@@ -142,15 +142,11 @@ def mha_autograd(sc, attn_disallow=None, key_padding=None):
 # The cases
 # ----------------------------------------------------------------------------------------------
 
-CASES = []
+CASES = []  # (name, description, scenario function, mha): mha maps a scenario to (attn_disallow, key_padding)
 
 
 def case(name, description, mha=None):
-    """mha: None, or a function scenario -> (attn_disallow, key_padding) for the nn.MultiheadAttention check."""
-    def deco(fn):
-        CASES.append((name, description, fn, mha))
-        return fn
-    return deco
+    return lambda fn: CASES.append((name, description, fn, mha)) or fn
 
 
 def with_g(sc, rng):

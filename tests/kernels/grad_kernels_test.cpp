@@ -71,13 +71,7 @@ TEST_CASE("grad kernels: several query and key blocks, masks closing whole tiles
   // 260 queries × 300 keys: 3 query blocks, 2 key blocks (the second partial); windows close most tiles.
   for (const Case c : {Case{260, 0, ap::test::MaskKind::causal_top_left}, Case{200, 300, ap::test::MaskKind::window_bottom_right},
                        Case{97, 513, ap::test::MaskKind::object_and}, Case{300, 0, ap::test::MaskKind::key_valid}}) {
-    ap::test::Shape shape;
-    shape.n = c.n;
-    shape.m = c.m;
-    shape.d_model = 12;
-    shape.heads = 2;
-    shape.d_k = 6;
-    shape.d_v = 5;
+    const ap::test::Shape shape{.n = c.n, .m = c.m, .d_model = 12, .heads = 2, .d_k = 6, .d_v = 5};
     ap::core::Scenario s = ap::test::random_scenario(rng, shape);
     s.mask = ap::test::random_mask(rng, c.mask, s.n(), s.m());
     s.d_output = ap::test::random_matrix(rng, s.n(), s.d_model(), 1.0);
@@ -92,12 +86,7 @@ TEST_CASE("grad kernels: several query and key blocks, masks closing whole tiles
 
 TEST_CASE("grad kernels: the forward's row log-sum-exp is what the backward rebuilds the weights from") {
   std::mt19937 rng(99);
-  ap::test::Shape shape;
-  shape.n = 130;
-  shape.m = 270;
-  shape.d_model = 8;
-  shape.d_k = 4;
-  shape.d_v = 3;
+  const ap::test::Shape shape{.n = 130, .m = 270, .d_model = 8, .heads = 1, .d_k = 4, .d_v = 3};
   const ap::core::Scenario s = ap::test::random_scenario(rng, shape);
   const ap::core::Trace reference = ap::core::compute_reference(s);
   const Matrix& w = reference.heads[0].weights;  // softmax(scale · scores): lse_i = scaled_ij − log w_ij

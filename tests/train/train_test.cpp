@@ -104,16 +104,12 @@ TEST_CASE("train: the Irwin–Hall normal and the uniform integers have the mome
 TEST_CASE("train: the model's gradients match finite differences along each tensor") {
   for (const char* task_name : {"induction", "lookup"}) {
     const ap::train::Task& task = *ap::train::find_task(task_name);
-    ap::train::ModelShape shape;
-    shape.vocab = task.vocab;
-    shape.values = task.values;
-    shape.outputs = task.outputs;
-    shape.length = task.length;
-    shape.context_length = task.context_length;
-    shape.d_model = 8;
-    shape.heads = 2;
-    shape.d_k = 3;
-    shape.layers = 2;
+    TrainConfig small = config_for(task_name, 1);
+    small.d_model = 8;
+    small.heads = 2;
+    small.d_k = 3;  // ≠ d_model / heads
+    small.layers = 2;
+    const ap::train::ModelShape shape = ap::train::model_shape(task, ap::train::resolve_config(small));
     auto kernel = ap::kernels::make_float_grad_kernel("simd");
     ap::train::Model model(shape, ap::core::ScaleKind::inv_sqrt_dk, *kernel);
     model.set_ablated(1, 1, true);
@@ -235,6 +231,17 @@ TEST_CASE("train: bounded work per call, and the config is checked field by fiel
   CHECK(t.train_for(5, 1e9) == 0);
   t.step();  // past the end, for a UI's "Step"
   CHECK(t.steps_done() == 31);
+
+  // a learning rate that blows the run up: it stops on the last finite weights and says so
+  TrainConfig wild = config_for("previous_token", 50);
+  wild.optimizer = ap::train::OptimizerKind::sgd;
+  wild.lr = 10;
+  Trainer blown(wild);
+  while (!blown.finished()) blown.step();
+  CHECK(blown.diverged());
+  CHECK(blown.steps_done() < 50);
+  for (const float p : blown.parameters()) REQUIRE(std::isfinite(p));
+  CHECK(blown.history().back().step == blown.steps_done());  // a last point (its loss may overflow: weights this large)
 
   const auto refused = [](TrainConfig c, const std::string& field) {
     try {
