@@ -11,6 +11,7 @@
 #include "ui/exchange.hpp"
 #include "ui/format.hpp"
 #include "ui/matrix_editor.hpp"
+#include "ui/variant_controls.hpp"
 #include "ui/widget_rects.hpp"
 
 namespace ap::ui {
@@ -301,6 +302,7 @@ void draw_editor_panel(AppState& state, ViewState& view) {
   draw_scale(state);
   draw_mask(state);
   draw_positional(state, view);
+  draw_variant_controls(state, view.editor.grids);
   ImGui::Separator();
   draw_weights(state, view);
 }
