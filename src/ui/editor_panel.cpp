@@ -2,6 +2,8 @@
 // through core/scenario_edit.hpp so the user's numbers survive it, and says in one line what else it changed.
 #include "ui/editor_panel.hpp"
 
+#include <cmath>
+
 #include <imgui.h>
 
 #include "core/limits.hpp"
@@ -270,8 +272,10 @@ void draw_backend(AppState& state) {
     ImGui::Text("computing… %.0f %%", 100 * state.progress());
   } else {
     ImGui::TextWrapped("last result %.1f ms (%s)", r.milliseconds, r.trace.backend.c_str());
-    if (r.compared)
+    if (r.compared && std::isfinite(r.max_diff_vs_reference))
       ImGui::TextWrapped("largest |difference| from the reference %.2e", r.max_diff_vs_reference);
+    else if (r.compared)  // NaN: the trace has ±inf or NaN cells, which every view explains
+      ImGui::TextWrapped("largest |difference| from the reference: not a number (the trace has ±inf or NaN cells, explained above the view)");
     else if (state.comparing())
       ImGui::TextWrapped("comparing with the reference… %.0f %%", 100 * state.progress());
   }

@@ -16,7 +16,7 @@ std::string printf_string(const char* fmt, double v) {
 }  // namespace
 
 std::string format_cell(double v) {
-  if (std::isnan(v)) return "NaN?";
+  if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+inf" : "-inf";
   const double a = std::fabs(v);
   if (a == 0) return "0";

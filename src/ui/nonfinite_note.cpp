@@ -7,6 +7,7 @@
 
 #include "ui/format.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -48,7 +49,7 @@ void draw_nonfinite_note(const core::NonFiniteSummary& summary, const std::strin
       ". A softmax row that meets +inf or NaN has no defined value, so its weights and all computed from them are NaN; "
       "every such cell is listed in the trace's nonfinite (null in its JSON), never shown as a finite number.";
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.85f, 1.0f));
-  ImGui::TextWrapped("%s", text.c_str());
+  text_wrapped_visible("%s", text.c_str());
   ImGui::PopStyleColor();
   widget_rects().record_last_item(widget_id);
 }

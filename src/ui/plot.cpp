@@ -9,7 +9,19 @@
 
 namespace ap::ui {
 
-void draw_plot(const PlotSpec& spec, const std::vector<PlotSeries>& series) {
+void draw_plot(const PlotSpec& given, const std::vector<PlotSeries>& series) {
+  PlotSpec spec = given;
+  if (spec.fit_y) {
+    double lo = 0, hi = 0;
+    for (const PlotSeries& s : series)
+      for (const auto& p : s.points)
+        if (std::isfinite(p.second)) {
+          lo = std::min(lo, p.second);
+          hi = std::max(hi, p.second);
+        }
+    spec.y_lo = lo;
+    spec.y_hi = hi > lo ? lo + 1.1 * (hi - lo) : lo + 1;
+  }
   const float font = ImGui::GetFontSize();
   const ImVec2 size(spec.size.x > 0 ? spec.size.x : ImGui::GetContentRegionAvail().x,
                     spec.size.y > 0 ? spec.size.y : 12 * font);

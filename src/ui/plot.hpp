@@ -22,6 +22,7 @@ struct PlotSpec {
   const char* id = "plot";   // widget id (widgetRect) and ImGui id
   ImVec2 size{0, 0};         // 0: the available width / 12 font heights
   double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
+  bool fit_y = false;        // y from min(0, lowest) to 1.1 × highest point instead of y_lo … y_hi
   std::vector<double> y_guides;  // dim horizontal lines (a cap at ±c)
   std::string x_label, y_label;
 };

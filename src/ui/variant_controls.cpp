@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include <imgui.h>
 
@@ -13,6 +15,7 @@
 #include "core/variant_views.hpp"
 #include "ui/matrix_editor.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -20,10 +23,16 @@ namespace {
 
 using core::Scenario;
 
-void explain(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text);
-  ImGui::PopStyleColor();
+void explain(const char* text) { note_wrapped_visible("%s", text); }
+
+// A number typed beside a control (widget `id`), applied on Enter; the value typed, when one was.
+std::optional<double> number_field(const char* id, const char* label, double value) {
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(6 * ImGui::GetFontSize());
+  const bool entered = ImGui::InputDouble((std::string(label) + "##" + id).c_str(), &value, 0, 0, "%.6g",
+                                          ImGuiInputTextFlags_EnterReturnsTrue);
+  widget_rects().record_last_item(id);
+  return entered ? std::optional<double>(value) : std::nullopt;
 }
 
 // A copy of the scenario on screen with one change, proposed as one undo step.
@@ -67,14 +76,9 @@ void draw_softcap(AppState& state) {
   if (ImGui::Checkbox("soft-cap", &on))
     propose_with(state, [&](Scenario& n) { n.variants.softcap = on ? std::optional<double>(5.0) : std::nullopt; });
   widget_rects().record_last_item("softcap");
-  if (s.variants.softcap) {
-    ImGui::SameLine();
-    double cap = *s.variants.softcap;
-    ImGui::SetNextItemWidth(6 * ImGui::GetFontSize());
-    if (ImGui::InputDouble("c##softcap", &cap, 0, 0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue))
-      propose_with(state, [&](Scenario& n) { n.variants.softcap = cap; });
-    widget_rects().record_last_item("softcap.value");
-  }
+  if (s.variants.softcap)
+    if (auto cap = number_field("softcap.value", "c", *s.variants.softcap))
+      propose_with(state, [&](Scenario& n) { n.variants.softcap = *cap; });
   explain("scaled <- c·tanh(scaled / c) before the mask: no score beyond ±c (Gemma 2 caps at c = 50)");
 }
 
@@ -98,14 +102,9 @@ void draw_mask_fill(AppState& state) {
   const bool finite = s.variants.mask_fill && *s.variants.mask_fill != -std::numeric_limits<double>::infinity();
   if (auto c = choose("mask_fill", "mask fill", {"-inf", "number"}, finite ? 1 : 0))
     propose_with(state, [&](Scenario& n) { n.variants.mask_fill = *c == 1 ? std::optional<double>(-1e9) : std::nullopt; });
-  if (finite) {
-    ImGui::SameLine();
-    double fill = *s.variants.mask_fill;
-    ImGui::SetNextItemWidth(6 * ImGui::GetFontSize());
-    if (ImGui::InputDouble("##mask_fill", &fill, 0, 0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue))
-      propose_with(state, [&](Scenario& n) { n.variants.mask_fill = fill; });
-    widget_rects().record_last_item("mask_fill.value");
-  }
+  if (finite)
+    if (auto fill = number_field("mask_fill.value", "", *s.variants.mask_fill))
+      propose_with(state, [&](Scenario& n) { n.variants.mask_fill = *fill; });
   explain("what a masked score becomes: with -1e9 a row with no allowed key gets uniform weights, not zeros");
 }
 

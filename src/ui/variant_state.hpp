@@ -37,7 +37,7 @@ struct VariantViewState {
   std::string select;       // a sub-view of the Variants tab ("gqa", "alibi", …) to bring forward next frame
   unsigned variants_on = 0; // which variants the scenario had last frame: one newly turned on comes forward
   int softcap_row = 0, mask_fill_row = -1;
-  int precision_stage = 2;  // 0 scores, 1 scaled, 2 weights, 3 head output, 4 output
+  int precision_stage = 0;  // 0 scores, 1 scaled, 2 weights, 3 head output, 4 output
   SideTraces side;
   DecodeState decode;
   unsigned derived_revision = 0;             // AppState::revision() the matrices below were made for

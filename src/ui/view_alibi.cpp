@@ -12,6 +12,7 @@
 #include "ui/plot.hpp"
 #include "ui/side_traces.hpp"
 #include "ui/variant_tabs.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -31,6 +32,7 @@ void row_plot(const core::Scenario& s, const core::Trace& with, const core::Trac
   spec.size = ImVec2(0, 9 * ImGui::GetFontSize());
   spec.x_lo = 0;
   spec.x_hi = std::max(1, s.m() - 1);
+  spec.fit_y = true;
   spec.x_label = "key position j";
   spec.y_label = "weight of row " + std::to_string(row) + " (" + s.query.tokens[static_cast<std::size_t>(row)] + ")";
   draw_plot(spec, {b, a});
@@ -43,7 +45,7 @@ void draw_alibi_section(AppState& state, ViewState& view) {
   const core::Trace& t = state.trace();
   const bool on = s.variants.alibi;
   if (!on) note("ALiBi is off (tick it in the editor). Shown: the bias it would add, and what it would change.");
-  ImGui::TextWrapped("Head i adds -m_i·|p_q - p_k| to its scaled scores: a key d positions away loses m_i·d, so each "
+  text_wrapped_visible("Head i adds -m_i·|p_q - p_k| to its scaled scores: a key d positions away loses m_i·d, so each "
                      "head prefers nearby keys, by its own slope, with no positional encoding.%s",
                      core::alibi_query_offset(s) ? " (p_q = i + M - N: bottom-right alignment.)" : "");
   // The other trace: the scenario with ALiBi flipped.
@@ -52,8 +54,9 @@ void draw_alibi_section(AppState& state, ViewState& view) {
   const core::Trace* with = on ? &t : other.trace;
   const core::Trace* without = on ? other.trace : &t;
   const auto slopes = core::alibi_slopes(s.heads);
-  if (ImGui::BeginTable("alibi.slopes", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
-                        ImVec2(0, std::min(s.heads + 1.5f, 9.5f) * ImGui::GetFrameHeight()))) {
+  const bool scroll = s.heads > 8;  // a long list scrolls in a box of its own
+  if (ImGui::BeginTable("alibi.slopes", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | (scroll ? ImGuiTableFlags_ScrollY : 0),
+                        ImVec2(0, scroll ? 9.5f * ImGui::GetFrameHeight() : 0))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (const char* c : {"head", "slope m", "mean distance attended, with ALiBi", "without"}) ImGui::TableSetupColumn(c);
     ImGui::TableHeadersRow();
@@ -80,23 +83,19 @@ void draw_alibi_section(AppState& state, ViewState& view) {
   const core::Matrix& bias = derived_matrix(view.variants, state, "alibi.bias." + std::to_string(head),
                                             [&] { return core::alibi_bias(s, head); });
   const auto& ht = t.heads[static_cast<std::size_t>(head)];
-  const float third = ImGui::GetContentRegionAvail().x / 3 - 8;
-  const auto map = [&](const char* id, std::string title, const core::Matrix* m, ColorMap cm, const char* reg) {
+  const float half = ImGui::GetContentRegionAvail().x / 2 - 8;
+  const auto map = [&](const char* id, std::string title, const core::Matrix* m, const char* reg) {
     ImGui::BeginGroup();
-    HeatmapSpec spec{id, std::move(title), m, &s.query.tokens, &s.keys().tokens, &t.allowed, cm};
-    spec.max_width = third;
+    HeatmapSpec spec{id, std::move(title), m, &s.query.tokens, &s.keys().tokens, &t.allowed};
+    spec.max_width = half;
+    spec.max_height = 13 * ImGui::GetFontSize();
     spec.register_id = reg;
-    if (cm == ColorMap::sequential) spec.range = ColorRange::unit;
     draw_heatmap(view.heatmaps, spec);
     ImGui::EndGroup();
   };
-  map("##alibi_bias", "ALiBi bias, m = " + format_precise(slopes[static_cast<std::size_t>(head)]) + "  (N × M)", &bias,
-      ColorMap::diverging, "view.alibi.bias");
+  map("##alibi_bias", "bias, m = " + format_precise(slopes[static_cast<std::size_t>(head)]), &bias, "view.alibi.bias");
   ImGui::SameLine();
-  map("##alibi_scaled", std::string(on ? "scaled + bias" : "scaled (no bias)") + "  (N × M)", &ht.scaled,
-      ColorMap::diverging, "view.alibi.scaled");
-  ImGui::SameLine();
-  map("##alibi_weights", "weights  (N × M)", &ht.weights, ColorMap::sequential, "view.alibi.weights");
+  map("##alibi_scaled", on ? "scaled scores, bias added" : "scaled scores (no bias)", &ht.scaled, "view.alibi.scaled");
   if (with && without && with->heads[static_cast<std::size_t>(head)].weights.size() > 0 &&
       without->heads[static_cast<std::size_t>(head)].weights.size() > 0) {
     const int row = core::row_with_most_keys(t.allowed);

@@ -12,6 +12,7 @@
 #include "ui/heatmap.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -80,9 +81,9 @@ void work_and_bytes(const core::Scenario& s, int t) {
   row("this step (token " + std::to_string(t) + ")", now.cached, now.recompute);
   row("all steps so far", total.cached, total.recompute);
   ImGui::EndTable();
-  ImGui::TextWrapped("A step with the cache projects one token and computes one row per head: O(t·d). Without it "
+  text_wrapped_visible("A step with the cache projects one token and computes one row per head: O(t·d). Without it "
                      "every row is computed again: O(t²·d).");
-  ImGui::TextWrapped("KV cache, one layer, fp16: %s now (%d tokens × %d K/V heads × (d_k + d_v = %d) × 2 bytes), %s at "
+  text_wrapped_visible("KV cache, one layer, fp16: %s now (%d tokens × %d K/V heads × (d_k + d_v = %d) × 2 bytes), %s at "
                      "N = %d, %s at %d tokens; with one K/V head per query head (g = h) it would be %s at N.",
                      bytes_text(cache.cache_bytes).c_str(), t + 1, s.kv_heads(), s.d_k + s.d_v,
                      bytes_text(full.cache_bytes).c_str(), s.n(), bytes_text(longest.cache_bytes).c_str(),
@@ -97,7 +98,7 @@ void draw_decode_view(AppState& state, ViewState& view) {
   DecodeState& d = view.variants.decode;
   restart_if_changed(d, state);
   if (!d.decoder) {
-    ImGui::TextWrapped("Not available for this scenario: %s", d.refusal.c_str());
+    text_wrapped_visible("Not available for this scenario: %s", d.refusal.c_str());
     note("KV-cache decoding generates one token at a time: causal self-attention, where token t attends keys 0..t. "
          "The cat_sat, gqa, alibi and sinks presets are causal.");
     return;
@@ -124,30 +125,25 @@ void draw_decode_view(AppState& state, ViewState& view) {
   const int step_t = d.last->t;
   head_selector(state, view);
   const int head = view.head, kv = s.kv_head_of(head);
-  ImGui::TextWrapped("Step %d: \"%s\" attends the %d cached keys 0..%d. Head %d reads K/V head %d%s.", step_t,
+  text_wrapped_visible("Step %d: \"%s\" attends the %d cached keys 0..%d. Head %d reads K/V head %d%s.", step_t,
                      s.query.tokens[static_cast<std::size_t>(step_t)].c_str(), step_t + 1, step_t, head, kv,
                      s.kv_heads() < s.heads ? " (shared: grouped-query)" : "");
   const float half = ImGui::GetContentRegionAvail().x / 2 - 8;
   const std::vector<std::string> cached(s.query.tokens.begin(), s.query.tokens.begin() + step_t + 1);
-  ImGui::BeginGroup();
-  const std::string kid = "##decode_k" + std::to_string(kv);
-  HeatmapSpec k{kid.c_str(), "K cache, K/V head " + std::to_string(kv) + "  (" + std::to_string(step_t + 1) + " × d_k)",
-                &d.k_cache[kv], &cached};
-  k.max_width = half;
-  k.max_height = 12 * ImGui::GetFontSize();
-  k.register_id = "view.decode.k";
-  draw_heatmap(view.heatmaps, k);
-  ImGui::EndGroup();
+  const auto cache_map = [&](const char* which, const core::Matrix& m, const char* width) {
+    ImGui::BeginGroup();
+    const std::string id = std::string("##decode_") + which + std::to_string(kv);
+    HeatmapSpec spec{id.c_str(), std::string(which) + " cache, K/V head " + std::to_string(kv) + "  (" +
+                                     std::to_string(step_t + 1) + " × " + width + ")", &m, &cached};
+    spec.max_width = half;
+    spec.max_height = 12 * ImGui::GetFontSize();
+    spec.register_id = std::string("view.decode.") + which;
+    draw_heatmap(view.heatmaps, spec);
+    ImGui::EndGroup();
+  };
+  cache_map("K", d.k_cache[kv], "d_k");
   ImGui::SameLine();
-  ImGui::BeginGroup();
-  const std::string vid = "##decode_v" + std::to_string(kv);
-  HeatmapSpec v{vid.c_str(), "V cache, K/V head " + std::to_string(kv) + "  (" + std::to_string(step_t + 1) + " × d_v)",
-                &d.v_cache[kv], &cached};
-  v.max_width = half;
-  v.max_height = 12 * ImGui::GetFontSize();
-  v.register_id = "view.decode.v";
-  draw_heatmap(view.heatmaps, v);
-  ImGui::EndGroup();
+  cache_map("V", d.v_cache[kv], "d_v");
   const std::string wid = "##decode_w" + std::to_string(head);
   const std::vector<std::string> row_label = {s.query.tokens[static_cast<std::size_t>(step_t)]};
   HeatmapSpec w{wid.c_str(), "the new row of weights, head " + std::to_string(head) + "  (1 × " + std::to_string(step_t + 1) + ")",
@@ -162,7 +158,7 @@ void draw_decode_view(AppState& state, ViewState& view) {
       ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.55f, 1), "Equal, bit for bit, to row %d of the full causal computation "
                          "on screen (%s): weights, head outputs and the output row.", step_t, t.backend.c_str());
     else
-      ImGui::TextWrapped("Row %d of the full computation on screen (%s, in %s) differs by at most %s: decoding runs in "
+      text_wrapped_visible("Row %d of the full computation on screen (%s, in %s) differs by at most %s: decoding runs in "
                          "double like the reference, which gives exactly the same row.", step_t, t.backend.c_str(),
                          t.computed_in.c_str(), format_precise(diff).c_str());
     widget_rects().record_last_item("view.decode.check");

@@ -10,6 +10,7 @@
 #include "ui/matrix_editor.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -100,7 +101,7 @@ void draw_gqa_section(AppState& state, ViewState& view) {
   if (g == h)
     note("Every query head has its own K and V (the textbook layer). Lower kv_heads in the editor: heads then share "
          "K/V heads, and W_K, W_V and the KV cache shrink.");
-  ImGui::TextWrapped("h = %d query heads read g = %d K/V head%s: query head i uses K/V head floor(i·g/h), %d query head%s "
+  text_wrapped_visible("h = %d query heads read g = %d K/V head%s: query head i uses K/V head floor(i·g/h), %d query head%s "
                      "each%s.", h, g, g == 1 ? "" : "s", h / g, h / g == 1 ? "" : "s",
                      g == 1 ? " (multi-query attention)" : g < h ? " (grouped-query attention)" : "");
   draw_groups(s, view);

@@ -11,6 +11,7 @@
 #include "ui/side_traces.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -41,7 +42,7 @@ void row_panel(const char* id, const char* title, const core::Scenario& s, const
   std::string out;
   for (Eigen::Index c = 0; c < std::min<Eigen::Index>(t.output.cols(), 8); ++c)
     out += (c ? ", " : "") + format_cell(t.output(row, c));
-  ImGui::TextWrapped("output row: [%s%s]", out.c_str(), t.output.cols() > 8 ? ", …" : "");
+  text_wrapped_visible("output row: [%s%s]", out.c_str(), t.output.cols() > 8 ? ", …" : "");
   ImGui::EndChild();
 }
 
@@ -51,7 +52,7 @@ void draw_mask_fill_section(AppState& state, ViewState& view) {
   const core::Scenario& s = state.scenario();
   const core::Trace& t = state.trace();
   const std::vector<int> rows = core::fully_masked_rows(t.allowed);
-  ImGui::TextWrapped("mask_fill is what a masked score becomes before the softmax. This scenario uses %s.",
+  text_wrapped_visible("mask_fill is what a masked score becomes before the softmax. This scenario uses %s.",
                      s.variants.mask_fill && *s.variants.mask_fill != -std::numeric_limits<double>::infinity()
                          ? format_precise(*s.variants.mask_fill).c_str() : "-inf");
   if (rows.empty()) {
@@ -73,7 +74,7 @@ void draw_mask_fill_section(AppState& state, ViewState& view) {
     if (auto c = choose("view.mask_fill.row", "fully masked row", names, current)) row = rows[static_cast<std::size_t>(*c)];
   }
   head_selector(state, view);
-  ImGui::TextWrapped("Row %d (%s) may attend no key. With -inf every logit of the row is -inf: there is nothing to "
+  text_wrapped_visible("Row %d (%s) may attend no key. With -inf every logit of the row is -inf: there is nothing to "
                      "normalize, and the row is empty (zeros, never NaN). With -1e9 every logit is the same finite "
                      "number, so the softmax spreads the weight evenly over every key, the masked future and padding "
                      "included, and the output row becomes the mean of V: garbage at a padded position, a classic bug.",

@@ -2,6 +2,7 @@
 // emulating each format), one stage side by side, its correct digits per cell against fp64 (overflow magenta,
 // lost digits pale), the error per stage, and, where fp16 overflows, the scale before and after the product.
 #include <string>
+#include <utility>
 
 #include <imgui.h>
 
@@ -13,6 +14,7 @@
 #include "ui/side_traces.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -43,12 +45,14 @@ const core::Matrix& stage_matrix(const core::Trace& t, int stage, int head) {
   }
 }
 
-std::string error_text(const core::StageError& e) {
+// "2.1e-04 (3.7 digits)", and how many cells were not finite (when asked); over the finite cells.
+std::string error_text(const core::StageError& e, bool with_nonfinite = true) {
   if (e.cells == 0) return "–";
+  if (e.nonfinite == e.cells) return std::to_string(e.nonfinite) + " non-finite, none to compare";
   char buf[96];
   std::snprintf(buf, sizeof buf, "%.1e  (%.1f digits)", e.relative, e.digits);
   std::string text = buf;
-  if (e.nonfinite) text += "  " + std::to_string(e.nonfinite) + " non-finite";
+  if (with_nonfinite && e.nonfinite) text += "  " + std::to_string(e.nonfinite) + " non-finite";
   return text;
 }
 
@@ -89,13 +93,13 @@ void overflow_section(AppState& state, ViewState& view, Precision p) {
     v = core::with_scale_folded(v);
     v.variants.precision = p;
   });
-  ImGui::TextWrapped("%s overflows here. Its largest finite number is %s: a product q·k past it is +inf before any "
+  text_wrapped_visible("%s overflows here. Its largest finite number is %s: a product q·k past it is +inf before any "
                      "scale is applied, and a softmax row that meets +inf is undefined (NaN). Scaling the scores after "
                      "the product, as the formula is written, cannot bring the +inf back; scaling q and k before it "
                      "(each by √scale, as PyTorch's math attention does) keeps every product in range.",
                      name.c_str(), format_precise(core::max_finite(p)).c_str());
   if (!ImGui::BeginTable("precision.overflow", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
-  for (const char* c : {"the layer, in its format", "scores ±inf", "weights NaN", "weights against fp64"}) ImGui::TableSetupColumn(c);
+  for (const char* c : {"the layer, in its format", "scores ±inf", "weights NaN", "weights' error against fp64"}) ImGui::TableSetupColumn(c);
   ImGui::TableHeadersRow();
   const auto row = [&](const std::string& what, const SideTrace& a, const SideTrace& e) {
     ImGui::TableNextRow();
@@ -114,32 +118,28 @@ void overflow_section(AppState& state, ViewState& view, Precision p) {
     }
     ImGui::TableNextColumn();
     for (const auto& x : errors)
-      if (x.stage == "weights") ImGui::TextUnformatted(error_text(x).c_str());
+      if (x.stage == "weights") ImGui::TextUnformatted((error_text(x, false) + (x.nonfinite ? " (the rest)" : "")).c_str());
   };
   row("as on screen (scale × " + format_precise(state.trace().scale) + "), " + name, as_is, as_is_exact);
   row("× 1/√d_k after the product (SPEC order), " + name, after, exact);
   row("× 1/√d_k folded into q and k before it, " + name, folded, exact);
   ImGui::EndTable();
-  if (ImGui::Button("use 1/√d_k")) {
-    core::Scenario next = state.scenario();
-    next.scale = core::Scale{};
-    state.propose(std::move(next));
+  for (const bool fold : {false, true}) {  // the scenario with 1/√d_k, after the product or folded before it
+    if (fold) ImGui::SameLine();
+    if (ImGui::Button(fold ? "fold 1/√d_k into W_Q and W_K" : "use 1/√d_k")) {
+      core::Scenario next = state.scenario();
+      next.scale = core::Scale{};
+      state.propose(fold ? core::with_scale_folded(next) : next);
+    }
+    widget_rects().record_last_item(fold ? "view.precision.apply_fold" : "view.precision.apply_scale");
   }
-  widget_rects().record_last_item("view.precision.apply_scale");
-  ImGui::SameLine();
-  if (ImGui::Button("fold 1/√d_k into W_Q and W_K")) {
-    core::Scenario next = state.scenario();
-    next.scale = core::Scale{};
-    state.propose(core::with_scale_folded(next));
-  }
-  widget_rects().record_last_item("view.precision.apply_fold");
 }
 
 }  // namespace
 
 void draw_precision_view(AppState& state, ViewState& view) {
   const core::Scenario& s = state.scenario();
-  ImGui::TextWrapped("The layer on screen computed again as a model in each format would (every stage rounded, "
+  text_wrapped_visible("The layer on screen computed again as a model in each format would (every stage rounded, "
                      "products accumulated in fp32, the softmax in fp32), against fp64. The trace on screen is %s%s.",
                      state.trace().computed_in.c_str(), s.variants.precision ? " (the scenario's precision)" : "");
   SideTrace traces[4];
@@ -179,24 +179,27 @@ void draw_precision_view(AppState& state, ViewState& view) {
   const bool per_head = stage < 4;
   const auto* cols = stage == 3 || stage == 4 ? nullptr : &s.keys().tokens;
   const core::AllowMatrix* allowed = stage <= 2 ? &exact.allowed : nullptr;
-  for (int f = 0; f < 4; ++f) {
-    if (f) ImGui::SameLine();
+  // One of a row of small maps, a quarter of the width each, no legend (the row shares its colours).
+  const auto small_map = [&](bool same_line, HeatmapSpec& spec, std::string register_id) {
+    if (same_line) ImGui::SameLine();
     ImGui::BeginGroup();
+    spec.max_width = quarter;
+    spec.max_height = 9 * ImGui::GetFontSize();
+    spec.legend = false;
+    spec.register_id = std::move(register_id);
+    draw_heatmap(view.heatmaps, spec);
+    ImGui::EndGroup();
+  };
+  for (int f = 0; f < 4; ++f) {
     const std::string id = std::string("##prec_") + formats[f].name;
     HeatmapSpec spec{id.c_str(), std::string(formats[f].name) + " " + stage_names[stage] + (per_head ? ", head " + std::to_string(head) : ""),
                      &stage_matrix(*traces[f].trace, stage, head), &s.query.tokens, cols, allowed,
                      stage == 2 ? ColorMap::sequential : ColorMap::diverging};
     if (stage == 2) spec.range = ColorRange::unit;
-    spec.max_width = quarter;
-    spec.legend = false;
-    spec.register_id = std::string("view.precision.") + formats[f].name;
-    draw_heatmap(view.heatmaps, spec);
-    ImGui::EndGroup();
+    small_map(f > 0, spec, std::string("view.precision.") + formats[f].name);
   }
-  ImGui::TextDisabled("correct significant digits against fp64 (dark: all kept; pale: lost; magenta: ±inf or NaN)");
+  ImGui::TextDisabled("correct significant digits against fp64: white 0 … dark blue 8 or more; magenta: ±inf or NaN");
   for (int f = 1; f < 4; ++f) {
-    if (f > 1) ImGui::SameLine();
-    ImGui::BeginGroup();
     const std::string key = std::string("digits.") + formats[f].name + "." + std::to_string(stage) + "." + std::to_string(head);
     const core::Matrix& digits = derived_matrix(view.variants, state, key, [&] {
       return core::correct_digits(stage_matrix(*traces[f].trace, stage, head), stage_matrix(exact, stage, head));
@@ -206,11 +209,7 @@ void draw_precision_view(AppState& state, ViewState& view) {
     spec.range = ColorRange::user;
     spec.user_lo = 0;
     spec.user_hi = 8;
-    spec.max_width = quarter;
-    spec.legend = f == 3;
-    spec.register_id = std::string("view.precision.digits.") + formats[f].name;
-    draw_heatmap(view.heatmaps, spec);
-    ImGui::EndGroup();
+    small_map(f > 1, spec, std::string("view.precision.digits.") + formats[f].name);
   }
   std::vector<std::vector<core::StageError>> errors;
   for (int f = 1; f < 4; ++f) errors.push_back(core::stage_errors(*traces[f].trace, exact));

@@ -11,6 +11,7 @@
 #include "ui/side_traces.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -27,7 +28,7 @@ void draw_sinks_section(AppState& state, ViewState& view) {
   }
   head_selector(state, view);
   const int head = view.head;
-  ImGui::TextWrapped("Head %d's sink logit s = %s joins every row's softmax: w_j = e^(a_j - m) / (e^(s - m) + Σ_k e^(a_k - m)). "
+  text_wrapped_visible("Head %d's sink logit s = %s joins every row's softmax: w_j = e^(a_j - m) / (e^(s - m) + Σ_k e^(a_k - m)). "
                      "What the keys do not take, the sink does: a row that finds nothing parks its weight there, and "
                      "its output stays near zero instead of averaging unrelated values.",
                      head, format_precise((*s.variants.sinks)(head)).c_str());
@@ -54,9 +55,10 @@ void draw_sinks_section(AppState& state, ViewState& view) {
   const SideTrace without = side_trace(view.variants.side, state, "sinks.off", [](core::Scenario& v) { v.variants.sinks.reset(); });
   const float half = (ImGui::GetContentRegionAvail().x - 10) / 2;
   ImGui::BeginGroup();
-  HeatmapSpec with_map{"##sinks_with", "weights with the sink (rows sum to 1 - sink)", &t.heads[static_cast<std::size_t>(head)].weights,
+  HeatmapSpec with_map{"##sinks_with", "with the sink", &t.heads[static_cast<std::size_t>(head)].weights,
                        &s.query.tokens, &s.keys().tokens, &t.allowed, ColorMap::sequential};
   with_map.range = ColorRange::unit;
+  with_map.legend = false;  // the same [0, 1] as the map beside it
   with_map.max_width = half;
   with_map.register_id = "view.sinks.weights";
   draw_heatmap(view.heatmaps, with_map);
@@ -64,7 +66,7 @@ void draw_sinks_section(AppState& state, ViewState& view) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   if (without.trace) {
-    HeatmapSpec plain{"##sinks_without", "without a sink (rows sum to 1)", &without.trace->heads[static_cast<std::size_t>(head)].weights,
+    HeatmapSpec plain{"##sinks_without", "without a sink", &without.trace->heads[static_cast<std::size_t>(head)].weights,
                       &s.query.tokens, &s.keys().tokens, &without.trace->allowed, ColorMap::sequential};
     plain.range = ColorRange::unit;
     plain.max_width = half;

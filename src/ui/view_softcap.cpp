@@ -9,8 +9,10 @@
 #include "core/variant_views.hpp"
 #include "ui/format.hpp"
 #include "ui/plot.hpp"
+#include "ui/side_traces.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -23,7 +25,7 @@ void draw_softcap_section(AppState& state, ViewState& view) {
     return;
   }
   const double cap = *s.variants.softcap;
-  ImGui::TextWrapped("scaled <- %s·tanh(scaled / %s), after the scale and ALiBi and before the mask: a score keeps its "
+  text_wrapped_visible("scaled <- %s·tanh(scaled / %s), after the scale and ALiBi and before the mask: a score keeps its "
                      "order but no key can run away with all the weight.", format_precise(cap).c_str(),
                      format_precise(cap).c_str());
   head_selector(state, view);
@@ -55,11 +57,13 @@ void draw_softcap_section(AppState& state, ViewState& view) {
   spec.x_label = "before the cap";
   spec.y_label = "after";
   draw_plot(spec, {identity, curve, dots});
-  if (!ImGui::BeginTable("softcap.row", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
-                         ImVec2(0, std::min(s.m() + 1.5f, 10.5f) * ImGui::GetFrameHeight())))
+  const SideTrace uncapped = side_trace(view.variants.side, state, "softcap.off", [](core::Scenario& v) { v.variants.softcap.reset(); });
+  const bool scroll = s.m() > 8;  // a long row scrolls in a box of its own
+  if (!ImGui::BeginTable("softcap.row", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | (scroll ? ImGuiTableFlags_ScrollY : 0),
+                         ImVec2(0, scroll ? 9.5f * ImGui::GetFrameHeight() : 0)))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  for (const char* c : {"key", "before the cap", "after", "weight"}) ImGui::TableSetupColumn(c);
+  for (const char* c : {"key", "before the cap", "after", "weight", "weight without the cap"}) ImGui::TableSetupColumn(c);
   ImGui::TableHeadersRow();
   const core::Matrix& w = t.heads[static_cast<std::size_t>(view.head)].weights;
   ImGuiListClipper clipper;
@@ -81,6 +85,9 @@ void draw_softcap_section(AppState& state, ViewState& view) {
       ImGui::TextUnformatted(format_precise(r.after[k]).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_precise(w(row, j)).c_str());
+      ImGui::TableNextColumn();
+      if (uncapped.trace) ImGui::TextUnformatted(format_precise(uncapped.trace->heads[static_cast<std::size_t>(view.head)].weights(row, j)).c_str());
+      else ImGui::TextDisabled("%s", uncapped.note.c_str());
     }
   ImGui::EndTable();
 }

@@ -1,18 +1,17 @@
 // The Variants tab: one tab per SPEC §1b variant, widget view.variants.<name>. A variant the scenario turns on
 // comes forward by itself, so ticking ALiBi in the editor shows what ALiBi does.
+#include <limits>
+
 #include <imgui.h>
 
 #include "core/presets.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
-void note(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text);
-  ImGui::PopStyleColor();
-}
+void note(const char* text) { note_wrapped_visible("%s", text); }
 
 void load_preset(AppState& state, ViewState& view, const char* id) {
   if (state.propose(core::make_preset(id))) return;

@@ -116,8 +116,8 @@ TEST_CASE("ui variants: the precision lab overflows in fp16 and folding the scal
   CHECK_FALSE(ui.find(state, "view.precision.nonfinite.fp32"));  // float has room for 68600
   CHECK_FALSE(ui.find(state, "view.precision.nonfinite.bf16"));  // and bf16 has float's range, with fewer digits
   REQUIRE(ui.click(state, "view.precision.stage"));
-  REQUIRE(ui.click(state, "view.precision.stage.option.scores"));
-  CHECK(ui.view.variants.precision_stage == 0);
+  REQUIRE(ui.click(state, "view.precision.stage.option.weights"));
+  CHECK(ui.view.variants.precision_stage == 2);
   const double w_q = state.scenario().w_q(0, 0);
   REQUIRE(ui.click(state, "view.precision.apply_fold"));
   CHECK(state.scenario().scale.kind == ap::core::ScaleKind::none);
