@@ -140,9 +140,10 @@ void packed_product(const float* a_packed, const float* b_packed, int rows, int 
 }
 
 void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const float* b, int ldb, bool b_transposed,
-                float* c, int ldc) {
+                float* c, int ldc, bool accumulate) {
   if (rows <= 0 || cols <= 0) return;
   if (inner <= 0) {
+    if (accumulate) return;
     for (int i = 0; i < rows; ++i) std::fill_n(c + static_cast<std::size_t>(i) * ldc, cols, 0.0f);
     return;
   }
@@ -163,7 +164,7 @@ void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const fl
         const int mc = std::min(mc_block, rows - ic);
         pack_a(a + static_cast<std::size_t>(ic) * lda + pc, lda, mc, kc, a_pack_.data());
         packed_product(a_pack_.data(), b_pack_.data(), mc, kc, nc, c + static_cast<std::size_t>(ic) * ldc + jc, ldc,
-                       pc > 0);
+                       accumulate || pc > 0);
       }
     }
   }
