@@ -12,6 +12,7 @@
 #include "ui/plot.hpp"
 #include "ui/side_traces.hpp"
 #include "ui/variant_tabs.hpp"
+#include "ui/widget_rects.hpp"
 #include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
@@ -77,6 +78,7 @@ void draw_alibi_section(AppState& state, ViewState& view) {
         }
       }
     ImGui::EndTable();
+    widget_rects().record_last_item("view.alibi.slopes");
   }
   head_selector(state, view);
   const int head = view.head;

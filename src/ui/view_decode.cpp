@@ -81,6 +81,7 @@ void work_and_bytes(const core::Scenario& s, int t) {
   row("this step (token " + std::to_string(t) + ")", now.cached, now.recompute);
   row("all steps so far", total.cached, total.recompute);
   ImGui::EndTable();
+  widget_rects().record_last_item("view.decode.work");
   text_wrapped_visible("A step with the cache projects one token and computes one row per head: O(t·d). Without it "
                      "every row is computed again: O(t²·d).");
   text_wrapped_visible("KV cache, one layer, fp16: %s now (%d tokens × %d K/V heads × (d_k + d_v = %d) × 2 bytes), %s at "
@@ -88,6 +89,7 @@ void work_and_bytes(const core::Scenario& s, int t) {
                      bytes_text(cache.cache_bytes).c_str(), t + 1, s.kv_heads(), s.d_k + s.d_v,
                      bytes_text(full.cache_bytes).c_str(), s.n(), bytes_text(longest.cache_bytes).c_str(),
                      core::limits::max_tokens, bytes_text(full.textbook_cache_bytes).c_str());
+  widget_rects().record_last_item("view.decode.bytes");
 }
 
 }  // namespace

@@ -90,6 +90,7 @@ void memory_table(const core::Scenario& s) {
   row("KV cache, " + std::to_string(n) + " tokens, fp32", bytes_text(fp32.textbook_cache_bytes), bytes_text(fp32.cache_bytes), fp32.saved);
   row("KV cache, " + std::to_string(longest) + " tokens, fp16", bytes_text(far.textbook_cache_bytes), bytes_text(far.cache_bytes), far.saved);
   ImGui::EndTable();
+  widget_rects().record_last_item("view.gqa.memory");
 }
 
 }  // namespace

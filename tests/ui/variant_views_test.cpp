@@ -62,12 +62,15 @@ TEST_CASE("ui variants: each view shows its variant on its preset") {
   CHECK(on_screen("view.gqa.kv[1]"));
   CHECK_FALSE(on_screen("view.gqa.kv[2]"));
   CHECK(on_screen("view.gqa.k[1]"));
+  CHECK(ui.find(state, "view.gqa.memory"));  // the K/V weights and KV-cache bytes saved for the shape
   REQUIRE(ui.click(state, "view.gqa.q[2]"));  // a query head is clicked to show it
   CHECK(ui.view.head == 2);
 
   REQUIRE_FALSE(state.propose(ap::core::make_preset("alibi")));
   ui.frames(state, 4);
   CHECK(on_screen("view.alibi.bias"));
+  CHECK(on_screen("view.alibi.scaled"));  // beside the head's scores
+  CHECK(on_screen("view.alibi.slopes"));
   CHECK(on_screen("view.alibi.row"));  // with and without ALiBi: the second trace arrived
   CHECK(ui.view.variants.side.traces.count("alibi.off") == 1);
 
@@ -233,6 +236,8 @@ TEST_CASE("ui variants: the decode view's rows equal the full causal computation
     CHECK(d.k_cache.at(1).row(t) == trace.heads[2].k.row(t));
     CHECK(on_screen("view.decode.check"));
   }
+  CHECK(ui.find(state, "view.decode.work"));   // one row against recomputing every row
+  CHECK(ui.find(state, "view.decode.bytes"));  // the cache's bytes per layer at fp16
   REQUIRE(ui.click(state, "view.decode.play"));
   ui.frames(state, 4);
   CHECK(d.decoder->done());
