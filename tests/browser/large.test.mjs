@@ -69,8 +69,10 @@ test('a 1024-token, 8-head, d_model 512 layer: load, typed edit, cancel, reload,
 
     // Zoom into the weights until the cells show numbers; the cell under the mouse explains the trace's number.
     const weights = await rect(page, 'cell.weights');
+    // the mouse rests on the map first, as a hand does: ImGui claims the wheel for the item hovered last frame
     await page.mouse.move(weights.x + weights.w * 0.3, weights.y + weights.h * 0.6);
-    for (let i = 0; i < 16; i++) { await page.mouse.wheel(0, -120); await settle(page); }
+    await settle(page);
+    for (let i = 0; i < 20; i++) { await page.mouse.wheel(0, -120); await settle(page); }
     const cellId = (await page.evaluate(() => window.playground.widgetIds())).find((id) => /^cell\.weights\[\d+\]\[\d+\]$/.test(id));
     assert.ok(cellId, 'zoomed in, the weight cells are widgets with ids');
     const [, i, j] = cellId.match(/\[(\d+)\]\[(\d+)\]/).map(Number);

@@ -11,10 +11,9 @@ test('the training lab: induction learns while frames keep coming; ablation answ
     const { page } = app;
     try {
       assert.deepEqual(await page.evaluate(() => window.playground.trainStart({ task: 'nonsense' })).then((r) => r.ok), false);
-      const started = await page.evaluate(() => window.playground.trainStart({ task: 'induction', seed: 1 }));
-      assert.deepEqual(started, { ok: true });
-      // Frames keep coming while it trains: count them over a stretch of training.
-      const during = await page.evaluate(() => new Promise((resolve) => {
+      // Frames keep coming while it trains: frames in 3 s of training against 3 s idle, on this machine, in this run
+      // (headless Chromium rasterizes WebGL on the CPU, so the idle rate itself is a few frames a second).
+      const countFrames = () => page.evaluate(() => new Promise((resolve) => {
         const t0 = performance.now();
         let frames = 0, worst = 0, last = t0;
         const tick = (now) => {
@@ -26,9 +25,15 @@ test('the training lab: induction learns while frames keep coming; ablation answ
         };
         requestAnimationFrame(tick);
       }));
+      const idle = await countFrames();
+      const started = await page.evaluate(() => window.playground.trainStart({ task: 'induction', seed: 1 }));
+      assert.deepEqual(started, { ok: true });
+      const during = await countFrames();
       assert.ok(during.step > 0, 'training advanced');
-      assert.ok(during.frames >= 20, `only ${during.frames} frames in 3 s while training`);
-      console.log(`training: ${during.frames} frames in 3 s, longest ${during.worst.toFixed(0)} ms, step ${during.step}`);
+      assert.ok(during.frames >= 0.6 * idle.frames, `${during.frames} frames in 3 s while training, ${idle.frames} idle`);
+      assert.ok(during.worst <= Math.max(250, 2 * idle.worst), `a frame of ${during.worst.toFixed(0)} ms while training`);
+      console.log(`training: ${during.frames} frames in 3 s (idle ${idle.frames}), longest ${during.worst.toFixed(0)} ms ` +
+                  `(idle ${idle.worst.toFixed(0)} ms), step ${during.step}`);
       await page.waitForFunction(() => window.playground.trainState().finished, null, { timeout: 400000, polling: 500 });
       const done = await page.evaluate(() => window.playground.trainState());
       assert.ok(done.accuracy >= 0.9, `held-out accuracy ${done.accuracy}`);
