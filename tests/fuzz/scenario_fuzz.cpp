@@ -1,7 +1,12 @@
 // Fuzz target: io::parse_scenario on any bytes. A scenario it accepts passes core::validate_scenario,
-// reads back identically from its explicit JSON (io::scenario_to_string), and exports to PyTorch.
+// reads back identically from its explicit JSON (io::scenario_to_string) and from nlohmann's own parse of
+// the text (the one-pass reader builds the same document), and exports to PyTorch. A text it calls not
+// valid JSON is one nlohmann refuses too (or one holding a NUL, which nlohmann takes for the end).
 #include <cstdint>
+#include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "core/scenario.hpp"
 #include "fuzz_checks.hpp"
@@ -37,7 +42,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     s = ap::io::parse_scenario(text);
   } catch (const ap::core::InputError& e) {
     ap::fuzz::check_refusal(e, "");
+    if (e.error.message.find("not valid JSON") != std::string::npos && text.find('\0') == std::string_view::npos) {
+      bool nlohmann_accepts = true;
+      try {
+        const nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end());
+        nlohmann_accepts = !doc.is_discarded();
+      } catch (const nlohmann::json::exception&) {
+        nlohmann_accepts = false;
+      }
+      if (nlohmann_accepts) ap::fuzz::fail("called not valid JSON, though nlohmann reads it:", e.error.what());
+    }
     return 0;
+  }
+  try {
+    if (!same(ap::io::scenario_from_json(nlohmann::json::parse(text.begin(), text.end())), s))
+      ap::fuzz::fail("the one-pass reader and nlohmann's parse read different scenarios");
+  } catch (const std::exception& e) {
+    ap::fuzz::fail("accepted, though nlohmann's parse refuses it:", e.what());
+  } catch (const ap::core::InputError& e) {
+    ap::fuzz::fail("accepted, though scenario_from_json refuses nlohmann's document:", e.error.what());
   }
   try {
     ap::core::validate_scenario(s);
