@@ -6,12 +6,14 @@
 
 namespace ap::core {
 
-// scores (n × m) = q (n × d_k) · kᵀ (d_k × m)
-void reference_scores(const HeadProblem<double>& p, double* scores);
-// weights (n × m) = masked row softmax of scale · scores; returns nothing, empty rows become zeros
-void reference_softmax(const HeadProblem<double>& p, const double* scores, double* weights);
-// out (n × d_v) = weights (n × m) · v (m × d_v)
-void reference_weighted_sum(const HeadProblem<double>& p, const double* weights);
+// One query row i at a time, so a head whose scores and weights are not recorded needs O(m) memory, not O(n·m):
+// scores_row (m) = q_i (d_k) · kᵀ (d_k × m)
+void reference_scores_row(const HeadProblem<double>& p, int i, double* scores_row);
+// weights_row (m) = masked softmax of scale · scores_row; a row with no allowed key becomes zeros
+void reference_softmax_row(const HeadProblem<double>& p, int i, const double* scores_row, double* scaled_scratch,
+                           double* weights_row);
+// out_i (d_v) = weights_row (m) · v (m × d_v)
+void reference_weighted_sum_row(const HeadProblem<double>& p, int i, const double* weights_row);
 
 class ReferenceKernel final : public Kernel<double> {
  public:

@@ -5,7 +5,8 @@ attention-cli.js. Standard library only.
   cli_driver.py malformed CASES.json  -- CLI...   every malformed case on `run -`: exit 2, empty stdout,
                                                   one stderr line ending in the pinned message
   cli_driver.py golden    CASES_DIR   -- CLI...   `run FILE` on every golden case's scenario, 1e-9 of PyTorch
-  cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments
+  cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments, FILE of every kind
+                                                  (directory, /dev/zero, endless stdin), unwritable output
 """
 import json
 import math
@@ -52,7 +53,8 @@ def malformed(cases_file, cli):
     if len(cases) < 30:
         fail(f"only {len(cases)} malformed cases")
     for case in cases:
-        check_refusal(case["name"], run(cli, ["run", "-"], expand(case).encode("utf-8")), case["error"])
+        expected = case.get("cli_error", case["error"])
+        check_refusal(case["name"], run(cli, ["run", "-"], expand(case).encode("utf-8")), expected)
     return len(cases)
 
 
@@ -146,7 +148,10 @@ def commands(cli):
     # bad arguments: exit 2 and one line on stderr, never a crash
     bad = [
         (["run", "-", "--backend", "nope"], scenario, '--backend: unknown backend "nope" (see `attention-cli backends`)'),
-        (["run", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json"'),
+        (["run", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json" (No such file or directory)'),
+        (["bench", "--backends", "reference", "--n", "65536"], b"",
+         "--backends: the reference backend (plain loops in double) is benchmarked up to --n 8192; "
+         "at 65536 tokens it would run for hours (leave it out of --backends)"),
         (["bench", "--n", "0"], b"", "--n: expected 1 to 65536"),
         (["bench", "--d-model", "10", "--heads", "3"], b"", "--heads: expected a divisor of --d-model"),
         (["bench", "--backends", "reference,nope"], b"", '--backends: unknown backend "nope"'),
@@ -157,7 +162,48 @@ def commands(cli):
     for args, stdin, message in bad:
         check_refusal("attention-cli " + " ".join(args), run(cli, args, stdin), message)
         checks += 1
+    checks += inputs_and_outputs(cli, scenario)
     return checks
+
+
+def inputs_and_outputs(cli, scenario):
+    """FILE of every kind (a directory, a device that never ends, an endless pipe) and an output that cannot be
+    written: each refused with exit status 2 and a line naming what went wrong, the input read no further
+    than the 64 MiB limit."""
+    limit = "holds more than 67108864 bytes, the limit of a scenario (reading stopped there)"
+    scratch = tempfile.mkdtemp(prefix="ap_cli_inputs_")
+    check_refusal("run DIRECTORY", run(cli, ["run", scratch]),
+                  f'FILE: "{scratch}" is a directory (expected a scenario JSON file)')
+    big = os.path.join(scratch, "big.json")
+    with open(big, "wb") as f:
+        f.truncate(64 * 1024 * 1024 + 1)  # sparse: one byte over the limit, refused before reading
+    check_refusal("run a file over the limit", run(cli, ["run", big]),
+                  f'FILE: "{big}" is 67108865 bytes, over the limit of 67108864 for a scenario')
+    shutil.rmtree(scratch)
+    check_refusal("run /dev/zero", run(cli, ["run", "/dev/zero"]), 'FILE: "/dev/zero" ' + limit)
+    # an endless standard input: written until the CLI stops reading (it must, at the limit) and exits
+    process = subprocess.Popen(cli + ["run", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    chunk = b"[" * (1 << 20)
+    written = 0
+    try:
+        while written < (256 << 20):
+            process.stdin.write(chunk)
+            written += len(chunk)
+    except BrokenPipeError:
+        pass
+    out, err = process.communicate(timeout=120)  # closes standard input
+    check_refusal("run - (endless)", subprocess.CompletedProcess(process.args, process.returncode, out, err),
+                  "FILE: standard input " + limit)
+    if written >= (256 << 20):
+        fail(f"run - (endless): took all {written} bytes instead of stopping at the limit")
+    # an output that cannot be written: exit status 2, not 0
+    with open("/dev/full", "wb") as full:
+        for args, stdin in ((["run", "-"], scenario), (["backends"], b"")):
+            result = subprocess.run(cli + args, input=stdin, stdout=full, stderr=subprocess.PIPE, timeout=300)
+            check_refusal("attention-cli " + " ".join(args) + " > /dev/full",
+                          subprocess.CompletedProcess(result.args, result.returncode, b"", result.stderr),
+                          "cannot write the output to standard output (No space left on device)")
+    return 6
 
 
 def main(argv):
