@@ -7,28 +7,42 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
 (function () {
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
-  // String arguments go through the heap: ccall copies a 'string' onto the stack at 4 bytes a character,
-  // so a scenario of a megabyte or two (N = 1000) would overflow the 5 MB stack.
-  const call = (name, ...args) => {
-    const pointers = args.map((text) => {
-      const size = lengthBytesUTF8(text) + 1;
-      const pointer = _malloc(size);
-      stringToUTF8(text, pointer, size);
-      return pointer;
+  // Text for the module: its UTF-8 bytes and their count. A NUL inside stays (the C++ readers refuse it by
+  // position; a C string would end there). A lone surrogate, which UTF-8 cannot hold, becomes its three-byte
+  // form (WTF-8), which the readers refuse as ill-formed and show as \xED..: Emscripten's stringToUTF8
+  // would pair it with the next character, whatever that is, and so read another character.
+  const encoder = new TextEncoder();
+  const loneSurrogate = /([\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF])/;
+  const utf8 = (text) => {
+    if (!loneSurrogate.test(text)) return encoder.encode(text);
+    const parts = text.split(loneSurrogate).map((part, i) => {
+      if (i % 2 === 0) return encoder.encode(part);  // split with a group: odd parts are the surrogates
+      const u = part.charCodeAt(0);
+      return Uint8Array.of(0xE0 | (u >> 12), 0x80 | ((u >> 6) & 0x3F), 0x80 | (u & 0x3F));
     });
-    try {
-      return Module.ccall(name, 'string', args.map(() => 'number'), pointers);
-    } finally {
-      pointers.forEach((pointer) => _free(pointer));
-    }
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => { bytes.set(p, at); return at + p.length; }, 0);
+    return bytes;
+  };
+  // Strings go through the heap (ccall's 'string' copies onto the 5 MB stack at 4 bytes a character), as
+  // bytes plus a terminating NUL; `use` gets the pointer and the count without the NUL.
+  const withHeapString = (text, use) => {
+    const bytes = utf8(String(text));
+    const pointer = _malloc(bytes.length + 1);
+    HEAPU8.set(bytes, pointer);
+    HEAPU8[pointer + bytes.length] = 0;
+    try { return use(pointer, bytes.length); } finally { _free(pointer); }
+  };
+  // Calls an exported function whose every argument is text, passed as (pointer, length) pairs.
+  const call = (name, ...texts) => {
+    const pairs = [];
+    const next = (i) => {
+      if (i === texts.length) return Module.ccall(name, 'string', pairs.map(() => 'number'), pairs);
+      return withHeapString(texts[i], (pointer, length) => { pairs.push(pointer, length); return next(i + 1); });
+    };
+    return next(0);
   };
   const callJson = (name, ...args) => JSON.parse(call(name, ...args));
-  const withHeapString = (text, use) => {
-    const size = lengthBytesUTF8(text) + 1;
-    const pointer = _malloc(size);
-    stringToUTF8(text, pointer, size);
-    try { return use(pointer); } finally { _free(pointer); }
-  };
 
   // Resolves on the first animation frame at which check() is true (checked once a frame, never spinning).
   const untilFrame = (check) => new Promise((resolve, reject) => {
@@ -43,9 +57,23 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
 
   window.playground = {
     ready,
+    // Never throws: whatever it is given (undefined, a BigInt, a function, a circular object...), the answer
+    // is {ok: true} or {ok: false, error}.
     loadScenario(jsonOrObject) {
-      const text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
-      return callJson('ap_load_scenario', text);
+      let text;
+      try {
+        text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
+      } catch (e) {
+        return { ok: false, error: `expected a scenario (JSON text or an object), got one that JSON cannot hold (${e.message})` };
+      }
+      if (typeof text !== 'string') {
+        return { ok: false, error: `expected a scenario (JSON text or an object), got ${typeof jsonOrObject === 'undefined' ? 'undefined' : `a ${typeof jsonOrObject}`}` };
+      }
+      try {
+        return callJson('ap_load_scenario', text);
+      } catch (e) {
+        return { ok: false, error: `the scenario could not be handed to the page (${e && e.message ? e.message : e})` };
+      }
     },
     getScenario: () => callJson('ap_get_scenario'),
     getTrace: () => callJson('ap_get_trace'),
@@ -142,7 +170,7 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
     const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
     if (!text) return;
     e.preventDefault();
-    withHeapString(text, (pointer) => Module.ccall('ap_paste_text', null, ['number'], [pointer]));
+    withHeapString(text, (pointer, length) => Module.ccall('ap_paste_text', null, ['number', 'number'], [pointer, length]));
   });
 
   // Autosave: the scenario on screen goes to localStorage after every change; a reload restores it

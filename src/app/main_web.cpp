@@ -2,6 +2,7 @@
 // loop is the browser's, and window.playground (web/playground_api.js) calls the functions below.
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -36,16 +37,10 @@ float fit_canvas() {
   return static_cast<float>(dpr);
 }
 
-void frame() {
-  g_shell->set_ui_scale(fit_canvas());
-  g_shell->frame();
-  if (!g_first_frame_reported) {
-    g_first_frame_reported = true;
-    EM_ASM({ if (Module.onFirstFrame) Module.onFirstFrame(); });
-  }
-  ap::app::fulfil_platform_requests(g_window);
-  EM_ASM({ if (Module.afterFrame) Module.afterFrame(); });
-}
+// [SECTION] The boundary: nothing thrown below may reach JavaScript, where it would stop the main loop or make
+// window.playground throw. What the exported functions and the frame throw becomes the usual message here.
+
+std::string error_json(const std::string& message) { return nlohmann::json{{"ok", false}, {"error", message}}.dump(); }
 
 // Strings returned to JS live until the next call of the same kind.
 const char* keep(std::string& slot, std::string value) {
@@ -53,44 +48,52 @@ const char* keep(std::string& slot, std::string value) {
   return slot.c_str();
 }
 
-}  // namespace
-
-extern "C" {
-
-EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario(const char* json) {
-  static std::string out;
-  const auto error = g_shell->state().load_json(json);
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+// `make` builds the answer; an exception gives {"ok": false, "error"} instead.
+template <class F>
+const char* answer(std::string& slot, F&& make) noexcept {
+  try {
+    return keep(slot, make());
+  } catch (...) {
+    return keep(slot, error_json(ap::app::current_exception_message()));
+  }
 }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_get_scenario() {
-  static std::string out;
-  return keep(out, ap::io::scenario_to_string(g_shell->state().scenario()));
+// The same for functions that answer a number (or nothing): `fallback` on an exception, whose message
+// the status line shows.
+template <class T, class F>
+T answer_or(T fallback, F&& make) noexcept {
+  try {
+    return make();
+  } catch (...) {
+    try { g_shell->state().report({"", ap::app::current_exception_message()}); } catch (...) {}
+    return fallback;
+  }
 }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_get_trace() {
-  static std::string out;
-  return keep(out, ap::io::trace_to_json(g_shell->state().trace()).dump());
+// Text from JS arrives as bytes and a length (web/playground_api.js), so a NUL inside it reaches the readers,
+// which refuse it by position, instead of cutting the text short.
+std::string_view bytes(const char* data, int size) {
+  return size > 0 && data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_backends() {
-  static std::string out;
-  return keep(out, nlohmann::json(g_shell->state().backends()).dump());
-}
-
-EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name) {
-  static std::string out;
-  const auto error = g_shell->state().set_backend(name);
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+void frame() {
+  answer_or(0, [] {
+    g_shell->set_ui_scale(fit_canvas());
+    g_shell->frame();
+    if (!g_first_frame_reported) {
+      g_first_frame_reported = true;
+      EM_ASM({ if (Module.onFirstFrame) Module.onFirstFrame(); });
+    }
+    ap::app::fulfil_platform_requests(g_window);
+    EM_ASM({ if (Module.afterFrame) Module.afterFrame(); });
+    return 0;
+  });
 }
 
 // {x, y, w, h} in CSS pixels of the canvas, or null. A widget that is not on screen (a cell of a folded
 // weight section, or scrolled away) is revealed first: a few frames are drawn here, opening its section
 // and scrolling it into view until it stays put.
-EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id) {
-  static std::string out;
+std::string widget_rect_json(const std::string& id) {
   auto& rects = ap::ui::widget_rects();
   auto rect = rects.find(id);
   if (!rect) {  // reveal, then draw until the scroll has settled (the rect is the same two frames running)
@@ -108,124 +111,192 @@ EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id) {
       if (settled) break;
     }
   }
-  if (!rect) return keep(out, "null");
+  if (!rect) return std::string("null");
   const float s = g_shell->ui_scale();
-  return keep(out, nlohmann::json{{"x", rect->x / s}, {"y", rect->y / s}, {"w", rect->w / s}, {"h", rect->h / s}}.dump());
+  return nlohmann::json{{"x", rect->x / s}, {"y", rect->y / s}, {"w", rect->w / s}, {"h", rect->h / s}}.dump();
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario(const char* json, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    const auto error = g_shell->state().load_json(bytes(json, size));
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_get_scenario() {
+  static std::string out;
+  return answer(out, [] { return ap::io::scenario_to_string(g_shell->state().scenario()); });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_get_trace() {
+  static std::string out;
+  return answer(out, [] { return ap::io::trace_to_json(g_shell->state().trace()).dump(); });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_backends() {
+  static std::string out;
+  return answer(out, [] { return nlohmann::json(g_shell->state().backends()).dump(); });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    const auto error = g_shell->state().set_backend(std::string(bytes(name, size)));
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
+}
+
+// {x, y, w, h} in CSS pixels of the canvas, or null (widget_rect_json).
+EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id_bytes, int size) {
+  static std::string out;
+  return answer(out, [&] { return widget_rect_json(std::string(bytes(id_bytes, size))); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_widget_ids() {
   static std::string out;
-  nlohmann::json ids = nlohmann::json::array();
-  for (const auto& [id, rect] : ap::ui::widget_rects().all()) ids.push_back(id);
-  return keep(out, ids.dump());
+  return answer(out, [] {
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& [id, rect] : ap::ui::widget_rects().all()) ids.push_back(id);
+    return ids.dump();
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE double ap_last_frame_ms() { return g_shell->last_frame_ms(); }
 EMSCRIPTEN_KEEPALIVE int ap_revision() { return static_cast<int>(g_shell->state().revision()); }
 EMSCRIPTEN_KEEPALIVE int ap_undo_depth() { return static_cast<int>(g_shell->state().undo_depth()); }
-EMSCRIPTEN_KEEPALIVE int ap_undo() { return g_shell->state().undo() ? 1 : 0; }
-EMSCRIPTEN_KEEPALIVE int ap_redo() { return g_shell->state().redo() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int ap_undo() { return answer_or(0, [] { return g_shell->state().undo() ? 1 : 0; }); }
+EMSCRIPTEN_KEEPALIVE int ap_redo() { return answer_or(0, [] { return g_shell->state().redo() ? 1 : 0; }); }
 EMSCRIPTEN_KEEPALIVE double ap_last_compute_ms() { return g_shell->state().result().milliseconds; }
 
 // [SECTION] WebGPU backend (src/gpu): status, pending work, the output kernel, kernel benchmarks
 
 // 1 while a GPU result is pending or the GPU is busy (window.playground.whenIdle waits for 0).
-EMSCRIPTEN_KEEPALIVE int ap_busy() { return g_shell->state().pending() || g_shell->service().gpu_busy() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int ap_busy() {
+  return answer_or(0, [] { return g_shell->state().pending() || g_shell->service().gpu_busy() ? 1 : 0; });
+}
 
 EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
   static std::string out;
-  const ap::gpu::Status s = g_shell->service().gpu().status();
-  return keep(out, nlohmann::json{{"state", ap::gpu::to_string(s.state)}, {"available", s.usable()},
-                                  {"message", s.message}, {"adapter", s.adapter}}.dump());
+  return answer(out, [] {
+    const ap::gpu::Status s = g_shell->service().gpu().status();
+    return nlohmann::json{{"state", ap::gpu::to_string(s.state)}, {"available", s.usable()},
+                          {"message", s.message}, {"adapter", s.adapter}}.dump();
+  });
 }
 
 // What the backend line shows: time, largest difference from the reference, pending, the GPU's note.
 EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
   static std::string out;
-  const auto& r = g_shell->state().result();
-  return keep(out, nlohmann::json{{"backend", g_shell->state().backend()}, {"trace_backend", r.trace.backend},
-                                  {"milliseconds", r.milliseconds}, {"max_diff_vs_reference", r.max_diff_vs_reference},
-                                  {"pending", r.pending}, {"note", r.note}}.dump());
+  return answer(out, [] {
+    const auto& r = g_shell->state().result();
+    return nlohmann::json{{"backend", g_shell->state().backend()}, {"trace_backend", r.trace.backend},
+                          {"milliseconds", r.milliseconds}, {"max_diff_vs_reference", r.max_diff_vs_reference},
+                          {"pending", r.pending}, {"note", r.note}}.dump();
+  });
 }
 
 // "auto" (fused kernel from ap::gpu::flash_min_keys keys on), "weighted_sum" or "flash"; applies from the next compute.
-EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name) {
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name, int size) {
   static std::string out;
-  const std::string n = name;
-  if (n != "auto" && n != "weighted_sum" && n != "flash")
-    return keep(out, R"({"ok":false,"error":"output kernel: expected auto, weighted_sum or flash"})");
-  g_shell->service().set_gpu_output_kernel(n == "flash" ? ap::gpu::OutputKernel::flash
-                                           : n == "weighted_sum" ? ap::gpu::OutputKernel::weighted_sum
-                                                                 : ap::gpu::OutputKernel::automatic);
-  return keep(out, R"({"ok":true})");
+  return answer(out, [&] {
+    const std::string_view n = bytes(name, size);
+    if (n != "auto" && n != "weighted_sum" && n != "flash")
+      return std::string(R"({"ok":false,"error":"output kernel: expected auto, weighted_sum or flash"})");
+    g_shell->service().set_gpu_output_kernel(n == "flash" ? ap::gpu::OutputKernel::flash
+                                             : n == "weighted_sum" ? ap::gpu::OutputKernel::weighted_sum
+                                                                   : ap::gpu::OutputKernel::automatic);
+    return std::string(R"({"ok":true})");
+  });
 }
 
 // {"n", "d_k", "heads", "repeat", "cpu_backends": [...]} → {"ok": true} or {"ok": false, "error"}.
-EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json) {
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json, int size) {
   static std::string out;
-  ap::gpu::BenchConfig c;
-  try {
-    const auto j = nlohmann::json::parse(json);
-    c.n = j.value("n", c.n);
-    c.d_k = j.value("d_k", c.d_k);
-    c.heads = j.value("heads", c.heads);
-    c.repeat = j.value("repeat", c.repeat);
-    c.cpu_backends = j.value("cpu_backends", std::vector<std::string>{});
-  } catch (const std::exception& e) {
-    return keep(out, nlohmann::json{{"ok", false}, {"error", std::string("bench: ") + e.what()}}.dump());
-  }
-  std::string why_not;
-  if (!g_shell->service().gpu().start_bench(c, &why_not)) return keep(out, nlohmann::json{{"ok", false}, {"error", why_not}}.dump());
-  return keep(out, R"({"ok":true})");
+  return answer(out, [&] {
+    ap::gpu::BenchConfig c;
+    try {
+      const std::string_view text = bytes(json, size);
+      const auto j = nlohmann::json::parse(text.begin(), text.end());
+      c.n = j.value("n", c.n);
+      c.d_k = j.value("d_k", c.d_k);
+      c.heads = j.value("heads", c.heads);
+      c.repeat = j.value("repeat", c.repeat);
+      c.cpu_backends = j.value("cpu_backends", std::vector<std::string>{});
+    } catch (const std::exception& e) {
+      return error_json(std::string("bench: ") + e.what());
+    }
+    std::string why_not;
+    if (!g_shell->service().gpu().start_bench(c, &why_not)) return error_json(why_not);
+    return std::string(R"({"ok":true})");
+  });
 }
 
 // null while the benchmark runs (call once a frame), then {"rows": [...], "error": ""}.
 EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_poll() {
   static std::string out;
-  std::vector<ap::gpu::BenchRow> rows;
-  std::string error;
-  if (!g_shell->service().gpu().poll_bench(rows, error)) return keep(out, "null");
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& r : rows)
-    list.push_back({{"kernel", r.kernel}, {"n", r.n}, {"d_k", r.d_k}, {"heads", r.heads}, {"ms_median", r.ms_median},
-                    {"ms_min", r.ms_min}, {"batch", r.batch}, {"gflops", r.gflops}});
-  return keep(out, nlohmann::json{{"rows", list}, {"error", error}}.dump());
+  return answer(out, [] {
+    std::vector<ap::gpu::BenchRow> rows;
+    std::string error;
+    if (!g_shell->service().gpu().poll_bench(rows, error)) return std::string("null");
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : rows)
+      list.push_back({{"kernel", r.kernel}, {"n", r.n}, {"d_k", r.d_k}, {"heads", r.heads}, {"ms_median", r.ms_median},
+                      {"ms_min", r.ms_min}, {"batch", r.batch}, {"gflops", r.gflops}});
+    return nlohmann::json{{"rows", list}, {"error", error}}.dump();
+  });
 }
 
 // [SECTION] Files, pasted text and share links (ui/exchange.hpp; web/playground_api.js)
 
 // A file the user picked or dropped on the page: applied at the next frame (JSON or .npy).
-EMSCRIPTEN_KEEPALIVE void ap_file_arrived(const char* name, const char* bytes, int size) {
-  ap::ui::exchange().files.push_back({name, std::string(bytes, static_cast<std::size_t>(size))});
+EMSCRIPTEN_KEEPALIVE void ap_file_arrived(const char* name, const char* data, int size) {
+  answer_or(0, [&] {
+    ap::ui::exchange().files.push_back({name, std::string(bytes(data, size))});
+    return 0;
+  });
 }
 
 // Text from the page's paste event: goes into the grid cell last clicked, at the next frame.
-EMSCRIPTEN_KEEPALIVE void ap_paste_text(const char* text) { ap::ui::exchange().pastes.emplace_back(text); }
-
-// "z=<base64url of the deflated scenario JSON>": what follows '#' in a share link.
-EMSCRIPTEN_KEEPALIVE const char* ap_share_fragment() {
-  static std::string out;
-  return keep(out, ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())));
+EMSCRIPTEN_KEEPALIVE void ap_paste_text(const char* text, int size) {
+  answer_or(0, [&] {
+    ap::ui::exchange().pastes.emplace_back(bytes(text, size));
+    return 0;
+  });
 }
 
-// Loads the scenario of a share link's fragment ("z=..." or the older "s=..."): {"ok"} or {"ok": false, "error"}.
-EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment) {
+// "s=z.<base64url of the deflated scenario JSON>": what follows '#' in a share link.
+EMSCRIPTEN_KEEPALIVE const char* ap_share_fragment() {
   static std::string out;
-  std::optional<ap::core::Error> error;
-  try {
-    error = g_shell->state().load_json(ap::io::scenario_json_from_fragment(fragment));
-  } catch (const ap::core::InputError& e) {
-    error = e.error;
-    g_shell->state().report(e.error);  // shown in the status line: the link, not the scenario, is broken
-  }
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+  return answer(out, [] { return ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())); });
+}
+
+// Loads the scenario of a share link's fragment ("s=z...", "s=..." or the older "z=..."): {"ok"} or
+// {"ok": false, "error"}.
+EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    std::optional<ap::core::Error> error;
+    try {
+      error = g_shell->state().load_json(ap::io::scenario_json_from_fragment(bytes(fragment, size)));
+    } catch (const ap::core::InputError& e) {
+      error = e.error;
+      g_shell->state().report(e.error);  // shown in the status line: the link, not the scenario, is broken
+    }
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_last_error() {
   static std::string out;
-  const auto& e = g_shell->state().last_error();
-  return keep(out, e ? e->what() : "");
+  return answer(out, [] {
+    const auto& e = g_shell->state().last_error();
+    return e ? e->what() : std::string();
+  });
 }
 
 }  // extern "C"

@@ -2,14 +2,18 @@
 #include "app/shell.hpp"
 
 #include <chrono>
+#include <exception>
 #include <fstream>
+#include <new>
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // ErrorCheckEndFrameRecover
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
 #include "app/screenshot.hpp"
+#include "core/error.hpp"
 #include "core/presets.hpp"
 #include "ui/exchange.hpp"
 #include "ui/playground.hpp"
@@ -72,8 +76,15 @@ void Shell::render() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  state_.poll();  // an asynchronous (GPU) result that arrived since the last frame
-  ui::draw_playground(state_, view_);
+  try {
+    state_.poll();  // an asynchronous (GPU) result that arrived since the last frame
+    ui::draw_playground(state_, view_);
+  } catch (...) {
+    // Nothing a view throws may stop the app (a bug, an allocation that failed): the windows the frame left
+    // open are closed, and the status line says what happened.
+    ImGui::ErrorCheckEndFrameRecover(nullptr);
+    state_.report({"", current_exception_message()});
+  }
   ImGui::Render();
   last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   int w = 0, h = 0;
@@ -83,6 +94,20 @@ void Shell::render() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   take_capture();
+}
+
+std::string current_exception_message() {
+  try {
+    throw;
+  } catch (const core::InputError& e) {
+    return e.error.what();
+  } catch (const std::bad_alloc&) {
+    return "out of memory: could not allocate what this needs";
+  } catch (const std::exception& e) {
+    return std::string("unexpected error: ") + e.what();
+  } catch (...) {
+    return "unexpected error";
+  }
 }
 
 void Shell::take_capture() {
