@@ -49,8 +49,8 @@ void draw_positional_view(AppState& state, ViewState& view) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
       ImGui::SliderInt("offset r", &offset, -8, 8);
-      // The demo uses the unrotated projections: the trace's q, k are rotated by their own row position,
-      // so rotate them back to position 0 by asking the core for offset scores of the pre-RoPE vectors.
+      // The demo takes the trace's q, k rows as they are (already turned by RoPE at their own rows) and has the
+      // core turn them further, q by p and k by p + offset: the score depends on the offset alone, whatever p.
       std::vector<double> q(h.q.row(qi).data(), h.q.row(qi).data() + h.q.cols());
       std::vector<double> k(h.k.row(kj).data(), h.k.row(kj).data() + h.k.cols());
       const auto scores = core::rope_scores_at_offset(q, k, offset, 12, s.positional.rope_base, s.positional.rope_pairing);
