@@ -78,7 +78,7 @@ test('NUL bytes and lone surrogates: refused by position, never cut off or paire
     // the 'b' after it is still there
     const lone = await load('{"version":1,"x":[[1]],"tokens":["a\uD800b"]}');
     assert.equal(lone.ok, false);
-    assert.match(lone.error, /^tokens\[0\]: not valid JSON at line 1, column 36: .*ill-formed UTF-8/);
+    assert.match(lone.error, /^tokens\[0\]: not valid JSON at line 1, column 37: .*ill-formed UTF-8 byte; last read: '"a\\xED\\xA0'$/);
     assert.match(lone.error, /\\xED/);
     const object = await page.evaluate(() => window.playground.loadScenario({ version: 1, x: [[1]], tokens: ['\uDC00'] }));
     assert.equal(object.ok, false);
@@ -130,13 +130,14 @@ test('a subnormal RoPE base is refused by name, typed, loaded or linked; the pag
     hash: link('{"version":1,"x":[[1,0],[0,1]],"positional":{"rope":{"base":5e-324}}}') });
   try {
     assert.equal(await lastError(linked.page), 'positional.rope.base: expected a finite base greater than 1, got 5e-324');
-    assert.notDeepEqual((await scenarioOf(linked.page)).x, [[1, 0], [0, 1]]);
+    const shown = await scenarioOf(linked.page);
+    assert.ok(!(shown.positional && shown.positional.rope), 'the linked scenario is not on screen');
   } finally { await linked.close(); }
 
   const nul = await openPlayground({ webgpu: false, hash: link('{"version":1,"x":[[1]]}\0garbage') });
   try {
     assert.equal(await lastError(nul.page), 'not valid JSON at line 1, column 24: a NUL byte after the document (JSON text holds none)');
-    assert.notDeepEqual((await scenarioOf(nul.page)).x, [[1]]);
+    assert.notEqual((await scenarioOf(nul.page)).x.length, 1, 'the linked scenario is not on screen');
   } finally { await nul.close(); }
 });
 
@@ -145,14 +146,16 @@ test('an 8 MB scenario with 5000 tokens is refused by its size while it is read'
   const { page } = app;
   try {
     const before = await scenarioOf(page);
-    const { answer, bytes, ms } = await page.evaluate(() => {
-      const row = `[${Array(400).fill('0.125').join(', ')}]`;
+    const { answer, bytes, ms, encodeMs } = await page.evaluate(() => {
+      const row = `[${Array(256).fill('0.125').join(', ')}]`;  // 1.8 kB a token
       const text = `{"version": 1, "x": [${Array(5000).fill(row).join(', ')}]}`;
       const t0 = performance.now();
       const result = window.playground.loadScenario(text);
-      return { answer: result, bytes: text.length, ms: performance.now() - t0 };
+      const t1 = performance.now();
+      new TextEncoder().encode(text);  // what handing the text over costs, for comparison
+      return { answer: result, bytes: text.length, ms: t1 - t0, encodeMs: performance.now() - t1 };
     });
-    console.log(`8 MB scenario, 5000 tokens: refused in ${ms.toFixed(0)} ms (${bytes} bytes)`);
+    console.log(`8 MB scenario, 5000 tokens: refused in ${ms.toFixed(0)} ms (${bytes} bytes; encoding it: ${encodeMs.toFixed(0)} ms)`);
     assert.ok(bytes > 8e6);
     assert.deepEqual(answer, { ok: false, error: 'x: more than 4096 rows (the limit of tokens)' });
     assert.deepEqual(await scenarioOf(page), before);
