@@ -64,7 +64,7 @@ Module.canvas.addEventListener('contextmenu', (e) => e.preventDefault());
       try {
         text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
       } catch (e) {
-        return { ok: false, error: `expected a scenario (JSON text or an object), got one that JSON cannot hold (${e.message})` };
+        return { ok: false, error: `expected a scenario (JSON text or an object), got one that JSON cannot hold (${e && e.message ? e.message : e})` };
       }
       if (typeof text !== 'string') {
         return { ok: false, error: `expected a scenario (JSON text or an object), got ${typeof jsonOrObject === 'undefined' ? 'undefined' : `a ${typeof jsonOrObject}`}` };
