@@ -41,6 +41,7 @@ test('loadScenario never throws: anything that is not a scenario gets {ok: false
         'a Symbol': () => window.playground.loadScenario(Symbol('s')),
         'a number': () => window.playground.loadScenario(5),
         'a throwing toJSON': () => window.playground.loadScenario({ toJSON() { throw new Error('no'); } }),
+        'a toJSON throwing a string': () => window.playground.loadScenario({ toJSON() { throw 'no'; } }),
         'a throwing getter': () => window.playground.loadScenario({ get version() { throw new Error('no'); } }),
       };
       const out = {};
@@ -59,6 +60,7 @@ test('loadScenario never throws: anything that is not a scenario gets {ok: false
     assert.match(answers['a Symbol'].error, /got a symbol$/);
     assert.match(answers['a BigInt'].error, /cannot hold/);
     assert.match(answers['a circular object'].error, /cannot hold/);
+    assert.match(answers['a toJSON throwing a string'].error, /cannot hold \(no\)$/);
     assert.equal(answers.null.error, 'expected a scenario object, got null');
     assert.deepEqual(await scenarioOf(page), before, 'the scenario on screen is untouched');
   } finally { await app.close(); }
