@@ -121,6 +121,17 @@ test('a subnormal RoPE base is refused by name, typed, loaded or linked; the pag
       assert.equal(answer.ok, false, base);
       assert.match(answer.error, /^positional\.rope\.base: expected a finite base greater than 1, got /, base);
     }
+    // typed into the base field, key by key (each one proposes the value): refused by name, the page draws on
+    assert.deepEqual(await page.evaluate(() => window.playground.loadScenario(
+      { version: 1, x: [[1, 0], [0, 1]], positional: 'rope' })), { ok: true });
+    await settle(page);
+    await click(page, 'positional.rope.base');
+    await press(page, 'Control+A');
+    await page.keyboard.type('1e-310');
+    await press(page, 'Enter');
+    await settle(page);
+    assert.equal(await lastError(page), 'positional.rope.base: expected a finite base greater than 1, got 1e-310');
+    assert.equal((await scenarioOf(page)).positional, 'rope', 'the base stays 10000');
     const frames = await page.evaluate(() => window.playground.lastFrameMs());
     await settle(page);
     assert.ok(Number.isFinite(frames));
