@@ -142,6 +142,9 @@ bool KernelComputeService::poll_gpu(ui::ComputeResult& out) {
 
 bool KernelComputeService::poll(ui::ComputeResult& out, double budget_ms) {
   if (phase_ == Phase::gpu) return poll_gpu(out);
+  // An answer the GPU still owes an abandoned request (the backend changed meanwhile) is taken and
+  // dropped, so the GPU goes idle and its next request can start.
+  for (gpu::Result stale; gpu_->busy() && gpu_->poll(stale);) {}
   if (phase_ == Phase::idle) return false;
   runner_->run_for(budget_ms);
   std::unique_ptr<ComputeJob> job = runner_->take_finished();

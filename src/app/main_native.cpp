@@ -96,10 +96,10 @@ int run(const Options& options) {
       if (options.frames > 0 && ++frame >= options.frames) break;
     }
     for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.scaling", "view.geometry", "view.mask",
-                             "view.positional"}) {
+                             "view.positional", "view.variants", "view.precision", "view.decode"}) {
       if (options.views_dir.empty()) break;
       shell.select_view(view);
-      for (int i = 0; i < 3; ++i) shell.frame();
+      for (int i = 0; i < 16; ++i) shell.frame();  // the variant views compute their second traces one a frame
       shell.render();
       int w = 0, h = 0;
       glfwGetFramebufferSize(window, &w, &h);

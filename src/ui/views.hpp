@@ -11,6 +11,7 @@
 #include "ui/app_state.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/matrix_editor.hpp"
+#include "ui/variant_state.hpp"
 #include "ui/training_service.hpp"
 
 namespace ap::ui {
@@ -67,6 +68,7 @@ struct ViewState {
   MaskPaintState mask_paint;
   PositionalState positional;
   std::vector<core::SweepPoint> sweep;  // the scaling lab's d_k sweep: random, so computed once
+  VariantViewState variants;            // the SPEC §1b views (ui/variant_tabs.hpp)
   TrainingService* training = nullptr;  // the training lab's runs (the platform's trainer), or none
   TrainingLabState training_lab;
 };
