@@ -3,7 +3,7 @@
 # library is exposed through a build-tree folder holding links to just its own headers.
 set(AP_DEPS_INCLUDE "${CMAKE_BINARY_DIR}/deps_include")
 file(MAKE_DIRECTORY "${AP_DEPS_INCLUDE}")
-foreach(dir catch2 nlohmann CLI hwy stb)
+foreach(dir catch2 nlohmann CLI stb)
   if(EXISTS "/usr/include/${dir}" AND NOT EXISTS "${AP_DEPS_INCLUDE}/${dir}")
     file(CREATE_LINK "/usr/include/${dir}" "${AP_DEPS_INCLUDE}/${dir}" SYMBOLIC)
   endif()
@@ -13,6 +13,25 @@ add_library(ap_deps INTERFACE)
 target_include_directories(ap_deps SYSTEM INTERFACE "${AP_DEPS_INCLUDE}" /usr/include/eigen3)
 # Eigen's own OpenMP/BLAS paths stay off: one thread, same code natively and in the browser.
 target_compile_definitions(ap_deps INTERFACE EIGEN_DONT_PARALLELIZE)
+
+# zlib (share links' DEFLATE): Debian's zlib1g natively. The web build compiles Debian's zlib source, which
+# scripts/setup.sh unpacks into third_party/zlib (Emscripten's -sUSE_ZLIB would download a port); so does
+# the fuzz build, so that libFuzzer sees inside it.
+if(EMSCRIPTEN OR AP_BUILD_FUZZERS)
+  set(AP_ZLIB_DIR "${PROJECT_SOURCE_DIR}/third_party/zlib")
+  if(NOT EXISTS "${AP_ZLIB_DIR}/deflate.c")
+    message(FATAL_ERROR "zlib sources are missing in third_party/zlib: run scripts/setup.sh")
+  endif()
+  add_library(ap_zlib STATIC)
+  foreach(file adler32.c crc32.c deflate.c inflate.c inffast.c inftrees.c trees.c zutil.c)
+    target_sources(ap_zlib PRIVATE "${AP_ZLIB_DIR}/${file}")
+  endforeach()
+  target_include_directories(ap_zlib SYSTEM PUBLIC "${AP_ZLIB_DIR}")
+else()
+  find_package(ZLIB REQUIRED)
+  add_library(ap_zlib INTERFACE)
+  target_link_libraries(ap_zlib INTERFACE ZLIB::ZLIB)
+endif()
 
 if(AP_BUILD_UI)
   set(AP_IMGUI_DIR "${PROJECT_SOURCE_DIR}/third_party/imgui")

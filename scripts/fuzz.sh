@@ -8,6 +8,9 @@
 # a crash is saved as build/fuzz/crashes/<target>/crash-*, printed, and makes the script exit 1.
 # Reproduce one with: build/fuzz/tests/fuzz/fuzz_<target> build/fuzz/crashes/<target>/crash-...
 # (or, without clang, the plain replay binary of any build: tests/fuzz/fuzz_replay_<target> FILE).
+# To keep the new inputs that cover edges the seeds do not: copy the seeds into an empty DIR, then
+#   build/fuzz/tests/fuzz/fuzz_<target> -set_cover_merge=1 -use_counters=0 DIR build/fuzz/corpus/<target>
+# and check the small new files of DIR into tests/fuzz/corpus/<target>/ (as cov_<hash>).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -1,33 +1,48 @@
 // A static file server for the built page, on 127.0.0.1 only, with the page's security headers.
 // Usage: node scripts/serve.mjs [DIR] [PORT]   (PORT 0 picks a free one; the URL is printed)
+// Files are found by sirv (npm, kept by its authors; looked up per request, never outside DIR); this file
+// adds only what sirv leaves to its host: GET and HEAD only, no ranges, the headers on every answer, and
+// an answer (never a crash) for requests node's parser refuses. Tested by tests/server/serve.test.mjs.
 import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
+import sirv from 'sirv';
 
-const types = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm', '.wgsl': 'text/plain; charset=utf-8', '.json': 'application/json', '.png': 'image/png',
-};
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data: blob:; connect-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'";
+// Cross-origin isolation (COOP + COEP) lets the page use SharedArrayBuffer, so WebAssembly threads.
+const pageHeaders = {
+  'Content-Security-Policy': csp,
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cache-Control': 'no-store',
+};
+
+function answer(res, status, text, extra = {}) {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...extra }).end(text);
+}
 
 export function serve(dir, port = 0) {
-  const root = path.resolve(dir);
+  // dev: looked up on each request (a rebuild is served at once); the lookup refuses paths outside DIR
+  const files = sirv(path.resolve(dir), { dev: true, etag: false, extensions: ['html'] });
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
-      res.writeHead(200, {
-        'Content-Type': types[path.extname(file)] || 'application/octet-stream',
-        'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store',
-        // Cross-origin isolation: the page may then compute on a worker thread (web/loader.js).
-        'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
-      });
-      res.end(data);
-    });
+    for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      answer(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+      return;
+    }
+    delete req.headers.range;  // whole files only
+    try {
+      files(req, res, () => answer(res, 404, 'not found'));
+    } catch (err) {
+      if (res.headersSent) res.destroy(); else answer(res, 500, 'cannot read the file');
+    }
+  });
+  // What node's HTTP parser refuses (a 100 kB URL, a NUL or a space in the request line): an answer, not a crash.
+  server.on('clientError', (err, socket) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }

@@ -8,7 +8,7 @@ cd "$root"
 packages=(
   build-essential cmake ninja-build pkg-config dpkg-dev clang lld libclang-rt-14-dev
   emscripten
-  libeigen3-dev libglfw3-dev libgl-dev catch2 nlohmann-json3-dev libcli11-dev libhwy-dev libstb-dev
+  libeigen3-dev libglfw3-dev libgl-dev catch2 nlohmann-json3-dev libcli11-dev libstb-dev zlib1g-dev
   chromium xvfb xauth python3-torch python3-numpy
 )
 
@@ -23,38 +23,46 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Dear ImGui 1.86 sources come from Debian's source package (libimgui-dev ships no backends for the web).
-imgui_dir="$root/third_party/imgui"
-if [ ! -f "$imgui_dir/imgui.cpp" ]; then
-  src_list=/etc/apt/sources.list.d/attention-playground-src.sources
-  if [ ! -f "$src_list" ]; then
-    # A deb-src twin of each Debian deb source.
-    for f in /etc/apt/sources.list.d/*.sources; do
-      [ "$f" = "$src_list" ] && continue
-      grep -q 'debian' "$f" || continue
-      sed -e 's/^Types: deb$/Types: deb-src/' "$f"
-      echo
-    done > "$src_list"
-    if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
-      grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' > /etc/apt/sources.list.d/attention-playground-src.list
-    fi
-    apt-get update -qq
+# Sources from Debian's source packages, unpacked into third_party/<dir> (once):
+#   Dear ImGui 1.86 (libimgui-dev ships no backends for the web), zlib 1.2.13 (the web build compiles it with
+#   em++, cmake/dependencies.cmake; natively zlib1g-dev is linked).
+add_deb_src() {  # a deb-src twin of each Debian deb source, once
+  local src_list=/etc/apt/sources.list.d/attention-playground-src.sources
+  [ -f "$src_list" ] && return 0
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ "$f" = "$src_list" ] && continue
+    grep -q 'debian' "$f" || continue
+    sed -e 's/^Types: deb$/Types: deb-src/' "$f"
+    echo
+  done > "$src_list"
+  if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' > /etc/apt/sources.list.d/attention-playground-src.list
   fi
+  apt-get update -qq
+}
+fetch_source() {  # fetch_source PACKAGE DIR FILE: unpack PACKAGE's source as third_party/DIR unless DIR/FILE exists
+  local package="$1" dest="$root/third_party/$2" check="$3"
+  [ -f "$dest/$check" ] && return 0
+  add_deb_src
+  local tmp
   tmp="$(mktemp -d)"
-  (cd "$tmp" && apt-get source -qq imgui >/dev/null 2>&1 || (cd "$tmp" && apt-get source --download-only imgui && dpkg-source -x ./*.dsc))
-  src="$(find "$tmp" -maxdepth 1 -type d -name 'imgui-*' | head -n1)"
-  [ -n "$src" ] && [ -f "$src/imgui.cpp" ] || { echo "setup: could not unpack Dear ImGui sources" >&2; exit 1; }
+  (cd "$tmp" && apt-get source -qq "$package" >/dev/null 2>&1 || (cd "$tmp" && apt-get source --download-only "$package" && dpkg-source -x ./*.dsc))
+  local src
+  src="$(find "$tmp" -maxdepth 1 -type d -name "$package-*" | head -n1)"
+  [ -n "$src" ] && [ -f "$src/$check" ] || { echo "setup: could not unpack the $package sources" >&2; exit 1; }
   mkdir -p "$root/third_party"
-  rm -rf "$imgui_dir"
-  mv "$src" "$imgui_dir"
+  rm -rf "$dest"
+  mv "$src" "$dest"
   rm -rf "$tmp"
-fi
+}
+fetch_source imgui imgui imgui.cpp
+fetch_source zlib zlib deflate.c
 
-# Node packages (playwright-core drives Debian's chromium; no browser download; onnxruntime-node and -web for
-# scripts/bench.mjs; @tensorflow/tfjs-core, -backend-wasm and esbuild for scripts/bench/train_bench.mjs, which
-# installs them itself where an older node_modules lacks them). --ignore-scripts: onnxruntime-node's install
-# step downloads GPU files, its CPU binaries are in the package.
-if [ ! -d "$root/node_modules/playwright-core" ] || [ ! -d "$root/node_modules/onnxruntime-web" ]; then
+# Node packages: sirv serves the page (scripts/serve.mjs); playwright-core drives Debian's chromium (no browser
+# download); onnxruntime-node and -web for scripts/bench.mjs; @tensorflow/tfjs-core, -backend-wasm and esbuild for
+# scripts/bench/train_bench.mjs, which installs them itself where an older node_modules lacks them. --ignore-scripts:
+# onnxruntime-node's install step downloads GPU files, its CPU binaries are in the package.
+if [ ! -d "$root/node_modules/playwright-core" ] || [ ! -d "$root/node_modules/onnxruntime-web" ] || [ ! -d "$root/node_modules/sirv" ]; then
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   npm ci --ignore-scripts --no-audit --no-fund --silent
 fi

@@ -4,6 +4,7 @@
 #   sanitize the same native tests under AddressSanitizer + UndefinedBehaviorSanitizer (clang)
 #   web      the same Catch2 tests compiled by Emscripten and run under node; then the browser tests
 #            (playwright-core driving Debian's headless chromium) against the built page
+#   server   scripts/serve.mjs against hostile requests (node --test tests/server/)
 # Prints "N passed, N failed" last; exits non-zero if anything failed.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,6 +38,7 @@ desktop_smoke() {
     test -s "$AP_ARTIFACTS/desktop.png" && test -s "$AP_ARTIFACTS/desktop-positional.png"
 }
 
+step "server tests (node)" node --test tests/server/
 step "native build" build native
 step "native tests" ctest --preset native
 step "desktop smoke test (Xvfb)" desktop_smoke

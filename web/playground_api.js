@@ -8,34 +8,49 @@ if (typeof document !== 'undefined') (function () {
 
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
-  // String arguments go through the heap: ccall copies a 'string' onto the stack at 4 bytes a character,
-  // so a scenario of a megabyte or two (N = 1000) would overflow the 5 MB stack.
-  const call = (name, ...args) => {
-    const pointers = args.map((text) => {
-      const size = lengthBytesUTF8(text) + 1;
-      const pointer = _malloc(size);
-      stringToUTF8(text, pointer, size);
-      return pointer;
+  // Text for the module: its UTF-8 bytes and their count. A NUL inside stays (the C++ readers refuse it by
+  // position; a C string would end there). A lone surrogate, which UTF-8 cannot hold, becomes its three-byte
+  // form (WTF-8), which the readers refuse as ill-formed and show as \xED..: Emscripten's stringToUTF8
+  // would pair it with the next character, whatever that is, and so read another character.
+  const encoder = new TextEncoder();
+  const loneSurrogate = /([\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF])/;
+  const utf8 = (text) => {
+    if (!loneSurrogate.test(text)) return encoder.encode(text);
+    const parts = text.split(loneSurrogate).map((part, i) => {
+      if (i % 2 === 0) return encoder.encode(part);  // split with a group: odd parts are the surrogates
+      const u = part.charCodeAt(0);
+      return Uint8Array.of(0xE0 | (u >> 12), 0x80 | ((u >> 6) & 0x3F), 0x80 | (u & 0x3F));
     });
-    try {
-      return Module.ccall(name, 'string', args.map(() => 'number'), pointers);
-    } finally {
-      pointers.forEach((pointer) => _free(pointer));
-    }
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => { bytes.set(p, at); return at + p.length; }, 0);
+    return bytes;
   };
-  const callJson = (name, ...args) => JSON.parse(call(name, ...args));
   // The heap as bytes. In the threaded build the compute worker can grow the memory; this thread's views are
   // then renewed before use (Emscripten's own code does the same through its GROWABLE_HEAP helpers).
   const heapU8 = () => {
     if (typeof wasmMemory !== 'undefined' && HEAPU8.buffer !== wasmMemory.buffer) updateGlobalBufferAndViews(wasmMemory.buffer);
     return HEAPU8;
   };
+  // Strings go through the heap (ccall's 'string' copies onto the 5 MB stack at 4 bytes a character), as
+  // bytes plus a terminating NUL; `use` gets the pointer and the count without the NUL.
   const withHeapString = (text, use) => {
-    const size = lengthBytesUTF8(text) + 1;
-    const pointer = _malloc(size);
-    stringToUTF8(text, pointer, size);
-    try { return use(pointer); } finally { _free(pointer); }
+    const bytes = utf8(String(text));
+    const pointer = _malloc(bytes.length + 1);
+    const heap = heapU8();
+    heap.set(bytes, pointer);
+    heap[pointer + bytes.length] = 0;
+    try { return use(pointer, bytes.length); } finally { _free(pointer); }
   };
+  // Calls an exported function whose every argument is text, passed as (pointer, length) pairs.
+  const call = (name, ...texts) => {
+    const pairs = [];
+    const next = (i) => {
+      if (i === texts.length) return Module.ccall(name, 'string', pairs.map(() => 'number'), pairs);
+      return withHeapString(texts[i], (pointer, length) => { pairs.push(pointer, length); return next(i + 1); });
+    };
+    return next(0);
+  };
+  const callJson = (name, ...args) => JSON.parse(call(name, ...args));
 
   // Resolves on the first animation frame at which check() is true (checked once a frame, never spinning).
   const untilFrame = (check) => new Promise((resolve, reject) => {
@@ -50,16 +65,43 @@ if (typeof document !== 'undefined') (function () {
 
   window.playground = {
     ready,
+    // Never throws: whatever it is given (undefined, a BigInt, a function, a circular object...), the answer
+    // is {ok: true} or {ok: false, error}.
     loadScenario(jsonOrObject) {
       // A large scenario goes over as one binary buffer (its matrices as float64 blocks, never printed or parsed
-      // as text); anything unusual takes the JSON path, whose messages name the field, row and column.
-      const fast = binaryScenario(jsonOrObject);
-      if (fast) return loadBinary(fast);
-      const text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
-      return callJson('ap_load_scenario', text);
+      // as text); anything unusual, or anything that throws on the way, takes the JSON path, whose messages name
+      // the field, row and column.
+      let fast = null;
+      try { fast = binaryScenario(jsonOrObject); } catch (e) { fast = null; }
+      if (fast) {
+        try {
+          return loadBinary(fast);
+        } catch (e) {
+          return { ok: false, error: `the scenario could not be handed to the page (${e && e.message ? e.message : e})` };
+        }
+      }
+      let text;
+      try {
+        text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
+      } catch (e) {
+        return { ok: false, error: `expected a scenario (JSON text or an object), got one that JSON cannot hold (${e && e.message ? e.message : e})` };
+      }
+      if (typeof text !== 'string') {
+        return { ok: false, error: `expected a scenario (JSON text or an object), got ${typeof jsonOrObject === 'undefined' ? 'undefined' : `a ${typeof jsonOrObject}`}` };
+      }
+      try {
+        return callJson('ap_load_scenario', text);
+      } catch (e) {
+        return { ok: false, error: `the scenario could not be handed to the page (${e && e.message ? e.message : e})` };
+      }
     },
     // The training lab (SPEC §3): options as attention-cli train's, {task, steps, seed, layers, heads, d_model, scale, lr}.
-    trainStart: (config = {}) => callJson('ap_train_start', JSON.stringify(config)),
+    trainStart(config = {}) {
+      let text;
+      try { text = JSON.stringify(config); } catch (e) { text = undefined; }
+      if (typeof text !== 'string') return { ok: false, error: 'trainStart: expected an object of options (those of attention-cli train)' };
+      return callJson('ap_train_start', text);
+    },
     trainState: () => callJson('ap_train_state'),
     trainStop: () => Module.ccall('ap_train_stop', null, [], []),
     presets: () => callJson('ap_presets'),
@@ -171,21 +213,33 @@ if (typeof document !== 'undefined') (function () {
     const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
     if (!text) return;
     e.preventDefault();
-    withHeapString(text, (pointer) => Module.ccall('ap_paste_text', null, ['number'], [pointer]));
+    withHeapString(text, (pointer, length) => Module.ccall('ap_paste_text', null, ['number', 'number'], [pointer, length]));
   });
 
   // [SECTION] Fast loading: a scenario object (or a large JSON text) as the binary buffer of io/scenario_binary.hpp.
   const blockFields = [['x'], ['context', 'x'], ['w_q'], ['w_k'], ['w_v'], ['w_o'], ['positional', 'learned']];
   const fastLoadNumbers = 1 << 14;  // below this a scenario is small: the JSON path costs nothing
+  const maxTextBytes = 64 << 20;  // a scenario text's limit (core/limits.hpp max_json_bytes): longer ones take the JSON path
+  // JSON.stringify would call a toJSON: such a value goes as JSON, which says what it gives.
+  const hasToJSON = (value) => typeof value.toJSON === 'function';
+  // UTF-8 bytes of a string (a lone surrogate counts 3, as utf8() writes it).
+  const utf8Length = (text) => {
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;  // a surrogate pair counts 3 + 3 here, its four bytes at most 6
+    }
+    return n;
+  };
   // A rectangular array of arrays of finite numbers as {rows, cols, data: Float64Array}, or null.
   const asBlock = (value) => {
-    if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) return null;
+    if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0]) || hasToJSON(value)) return null;
     const rows = value.length, cols = value[0].length;
     if (cols === 0) return null;
     const data = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       const row = value[i];
-      if (!Array.isArray(row) || row.length !== cols) return null;
+      if (!Array.isArray(row) || row.length !== cols || hasToJSON(row)) return null;
       for (let j = 0; j < cols; j++) {
         const v = row[j];
         if (typeof v !== 'number' || !Number.isFinite(v)) return null;
@@ -197,10 +251,12 @@ if (typeof document !== 'undefined') (function () {
   const binaryScenario = (input) => {
     let object = input;
     if (typeof input === 'string') {
-      if (input.length < 1 << 20) return null;
+      // short texts, and texts over the limit (the C++ reader refuses them by their size), go as they are
+      if (input.length < 1 << 20 || input.length > maxTextBytes) return null;
+      if (input.length > maxTextBytes / 3 && utf8Length(input) > maxTextBytes) return null;
       try { object = JSON.parse(input); } catch (e) { return null; }  // the C++ parser names the error
     }
-    if (!object || typeof object !== 'object' || Array.isArray(object)) return null;
+    if (!object || typeof object !== 'object' || Array.isArray(object) || hasToJSON(object)) return null;
     const blocks = [];
     const header = Object.assign({}, object);
     let numbers = 0;
@@ -208,7 +264,7 @@ if (typeof document !== 'undefined') (function () {
       let parent = header;
       for (let k = 0; k < path.length - 1 && parent; k++) {
         const next = parent[path[k]];
-        if (!next || typeof next !== 'object' || Array.isArray(next)) { parent = null; break; }
+        if (!next || typeof next !== 'object' || Array.isArray(next) || hasToJSON(next)) { parent = null; break; }
         parent[path[k]] = Object.assign({}, next);  // copies of the objects on the path: the caller's stays as it was
         parent = parent[path[k]];
       }
@@ -221,8 +277,19 @@ if (typeof document !== 'undefined') (function () {
       numbers += block.data.length;
     }
     if (numbers < fastLoadNumbers) return null;
+    // What the header holds besides the blocks goes as JSON text; where that text would not be the one the JSON
+    // path reads (a number JSON.parse made infinite, a lone surrogate, which the C++ reader names by its position
+    // in the whole text), the whole scenario takes the JSON path.
+    let unusual = false;
+    const check = (key, value) => {
+      if (loneSurrogate.test(key)) unusual = true;
+      if (typeof value === 'number' && !Number.isFinite(value)) unusual = true;
+      if (typeof value === 'string' && loneSurrogate.test(value)) unusual = true;
+      return value;
+    };
     let text;
-    try { text = JSON.stringify(header); } catch (e) { return null; }
+    try { text = JSON.stringify(header, check); } catch (e) { return null; }
+    if (unusual || typeof text !== 'string') return null;
     const headerBytes = new TextEncoder().encode(text);
     let size = (12 + headerBytes.length + 7) & ~7;
     for (const b of blocks) size += 8 + b.data.byteLength;
@@ -284,7 +351,8 @@ if (typeof document !== 'undefined') (function () {
       transaction.onabort = () => reject(transaction.error || new Error('the browser aborted the write'));
     } catch (e) { reject(e); }
   });
-  const problem = (text) => withHeapString(text, (pointer) => Module.ccall('ap_storage_problem', null, ['number'], [pointer]));
+  const problem = (text) => withHeapString(text, (pointer, length) =>
+    Module.ccall('ap_storage_problem', null, ['number', 'number'], [pointer, length]));
   let saving = Promise.resolve();
   let savedRevision = -1;
   let saveTimer = null;
@@ -296,6 +364,10 @@ if (typeof document !== 'undefined') (function () {
     const savedAt = Date.now();
     const pointer = Module.ccall('ap_scenario_binary', 'number', [], []);
     const size = Module.ccall('ap_scenario_binary_size', 'number', [], []);
+    if (!pointer || size === 0) {  // the status line says why
+      problem('Not saved in the browser: the scenario could not be written. Save it as a file to keep it.');
+      return;
+    }
     const bytes = heapU8().slice(pointer, pointer + size);  // a copy: the heap may grow before the write
     try {
       if (size <= smallJson) {

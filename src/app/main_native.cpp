@@ -2,8 +2,10 @@
 //   attention-playground [--scenario FILE] [--frames N] [--screenshot OUT.png] [--views DIR] [--width W] [--height H]
 // With --frames the app draws N frames and exits 0 (the smoke test under Xvfb), saving a screenshot if asked;
 // --views DIR also visits every view and saves DIR/view-<name>.png for each.
+#include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -22,28 +24,43 @@ struct Options {
   bool bench = false;  // --bench: the figures of ap::app::run_desktop_bench, then exit
 };
 
-Options parse_options(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]) == "--bench") o.bench = true;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i], value = argv[i + 1];
-    if (key == "--bench") { --i; continue; }
-    if (key == "--scenario") o.scenario = value;
-    else if (key == "--frames") o.frames = std::stoi(value);
-    else if (key == "--screenshot") o.screenshot = value;
-    else if (key == "--views") o.views_dir = value;
-    else if (key == "--width") o.width = std::stoi(value);
-    else if (key == "--height") o.height = std::stoi(value);
-    else std::fprintf(stderr, "attention-playground: unknown option %s\n", key.c_str());
-  }
-  return o;
+// A whole number in [lo, hi] written in full ("30", not "30x", "3e1" or "abc"), or a message naming the option.
+std::optional<std::string> read_int(const std::string& key, const std::string& text, int lo, int hi, int& out) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty() || value < lo || value > hi)
+    return key + ": expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got \"" +
+           text + "\"";
+  out = value;
+  return std::nullopt;
 }
 
-}  // namespace
+// Options come in pairs (but --bench, a flag); an unknown option is reported and skipped, a bad value stops the app.
+std::optional<std::string> parse_options(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; i += 2) {
+    const std::string key = argv[i];
+    if (key == "--bench") {
+      o.bench = true;
+      --i;  // no value follows
+      continue;
+    }
+    if (i + 1 >= argc) return key + ": expected a value after it";
+    const std::string value = argv[i + 1];
+    std::optional<std::string> error;
+    if (key == "--scenario") o.scenario = value;
+    else if (key == "--frames") error = read_int(key, value, 0, 1000000, o.frames);
+    else if (key == "--screenshot") o.screenshot = value;
+    else if (key == "--views") o.views_dir = value;
+    else if (key == "--width") error = read_int(key, value, 64, 16384, o.width);
+    else if (key == "--height") error = read_int(key, value, 64, 16384, o.height);
+    else std::fprintf(stderr, "attention-playground: unknown option %s\n", key.c_str());
+    if (error) return error;
+  }
+  return std::nullopt;
+}
 
-int main(int argc, char** argv) {
-  const Options options = parse_options(argc, argv);
+int run(const Options& options) {
   if (!glfwInit()) {
     std::fprintf(stderr, "attention-playground: cannot initialise GLFW (no display?)\n");
     return 1;
@@ -64,10 +81,11 @@ int main(int argc, char** argv) {
     ap::app::Shell shell(window, {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "#version 130", scale_x});
     ap::app::install_platform_requests(window);
     if (!options.scenario.empty()) {
-      std::ifstream file(options.scenario);
+      std::ifstream file(options.scenario, std::ios::binary);
       std::stringstream text;
       text << file.rdbuf();
-      if (const auto error = shell.state().load_json(text.str()))
+      if (!file) std::fprintf(stderr, "attention-playground: cannot read %s\n", options.scenario.c_str());
+      else if (const auto error = shell.state().load_json(text.str()))
         std::fprintf(stderr, "attention-playground: %s: %s\n", options.scenario.c_str(), error->what().c_str());
     }
     if (options.bench) return ap::app::run_desktop_bench(window, shell, {});
@@ -105,4 +123,22 @@ int main(int argc, char** argv) {
   glfwDestroyWindow(window);
   glfwTerminate();
   return 0;
+}
+
+}  // namespace
+
+// What the app throws outside a frame (a frame catches its own: Shell::render) ends here as one line and exit
+// status 1, never an abort; a bad option is exit status 2.
+int main(int argc, char** argv) {
+  Options options;
+  if (const auto error = parse_options(argc, argv, options)) {
+    std::fprintf(stderr, "attention-playground: %s\n", error->c_str());
+    return 2;
+  }
+  try {
+    return run(options);
+  } catch (...) {
+    std::fprintf(stderr, "attention-playground: %s\n", ap::app::current_exception_message().c_str());
+  }
+  return 1;
 }

@@ -2,8 +2,11 @@
 // loop is the browser's, and window.playground (web/playground_api.js) calls the functions below.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -44,17 +47,10 @@ float fit_canvas() {
   return static_cast<float>(dpr);
 }
 
-void frame() {
-  EM_ASM({ if (Module.beforeFrame) Module.beforeFrame(); });
-  g_shell->set_ui_scale(fit_canvas());
-  g_shell->frame();
-  if (!g_first_frame_reported) {
-    g_first_frame_reported = true;
-    EM_ASM({ if (Module.onFirstFrame) Module.onFirstFrame(); });
-  }
-  ap::app::fulfil_platform_requests(g_window);
-  EM_ASM({ if (Module.afterFrame) Module.afterFrame(); });
-}
+// [SECTION] The boundary: nothing thrown below may reach JavaScript, where it would stop the main loop or make
+// window.playground throw. What the exported functions and the frame throw becomes the usual message here.
+
+std::string error_json(const std::string& message) { return nlohmann::json{{"ok", false}, {"error", message}}.dump(); }
 
 // Strings returned to JS live until the next call of the same kind.
 const char* keep(std::string& slot, std::string value) {
@@ -62,57 +58,53 @@ const char* keep(std::string& slot, std::string value) {
   return slot.c_str();
 }
 
-}  // namespace
-
-extern "C" {
-
-EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario(const char* json) {
-  static std::string out;
-  const auto error = g_shell->state().load_json(json);
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
-}
-
-EMSCRIPTEN_KEEPALIVE const char* ap_get_scenario() {
-  static std::string out;
-  return keep(out, ap::io::scenario_to_string(g_shell->state().scenario()));
-}
-
-EMSCRIPTEN_KEEPALIVE const char* ap_get_trace() {
-  static std::string out;
-  return keep(out, ap::io::trace_to_json(g_shell->state().trace()).dump());
-}
-
-// Some query rows of the trace ("[0, 1, 1023]"), as attention-cli run --rows prints them.
-EMSCRIPTEN_KEEPALIVE const char* ap_get_trace_rows(const char* rows_json) {
-  static std::string out;
+// `make` builds the answer; an exception gives {"ok": false, "error"} instead.
+template <class F>
+const char* answer(std::string& slot, F&& make) noexcept {
   try {
-    const auto rows = nlohmann::json::parse(rows_json).get<std::vector<int>>();
-    return keep(out, ap::io::trace_rows_to_json(g_shell->state().trace(), rows).dump());
-  } catch (const ap::core::InputError& e) {
-    return keep(out, nlohmann::json{{"error", e.error.what()}}.dump());
-  } catch (const std::exception& e) {
-    return keep(out, nlohmann::json{{"error", std::string("rows: expected an array of row numbers (") + e.what() + ")"}}.dump());
+    return keep(slot, make());
+  } catch (...) {
+    return keep(slot, error_json(ap::app::current_exception_message()));
   }
 }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_backends() {
-  static std::string out;
-  return keep(out, nlohmann::json(g_shell->state().backends()).dump());
+// The same for functions that answer a number (or nothing): `fallback` on an exception, whose message
+// the status line shows.
+template <class T, class F>
+T answer_or(T fallback, F&& make) noexcept {
+  try {
+    return make();
+  } catch (...) {
+    try { g_shell->state().report({"", ap::app::current_exception_message()}); } catch (...) {}
+    return fallback;
+  }
 }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name) {
-  static std::string out;
-  const auto error = g_shell->state().set_backend(name);
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+// Text from JS arrives as bytes and a length (web/playground_api.js), so a NUL inside it reaches the readers,
+// which refuse it by position, instead of cutting the text short.
+std::string_view bytes(const char* data, int size) {
+  return size > 0 && data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
+}
+
+void frame() {
+  answer_or(0, [] {
+    EM_ASM({ if (Module.beforeFrame) Module.beforeFrame(); });
+    g_shell->set_ui_scale(fit_canvas());
+    g_shell->frame();
+    if (!g_first_frame_reported) {
+      g_first_frame_reported = true;
+      EM_ASM({ if (Module.onFirstFrame) Module.onFirstFrame(); });
+    }
+    ap::app::fulfil_platform_requests(g_window);
+    EM_ASM({ if (Module.afterFrame) Module.afterFrame(); });
+    return 0;
+  });
 }
 
 // {x, y, w, h} in CSS pixels of the canvas, or null. A widget that is not on screen (a cell of a folded
 // weight section, or scrolled away) is revealed first: a few frames are drawn here, opening its section
 // and scrolling it into view until it stays put.
-EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id) {
-  static std::string out;
+std::string widget_rect_json(const std::string& id) {
   auto& rects = ap::ui::widget_rects();
   auto rect = rects.find(id);
   if (!rect) {  // reveal, then draw until the scroll has settled (the rect is the same two frames running)
@@ -130,259 +122,377 @@ EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id) {
       if (settled) break;
     }
   }
-  if (!rect) return keep(out, "null");
+  if (!rect) return std::string("null");
   const float s = g_shell->ui_scale();
-  return keep(out, nlohmann::json{{"x", rect->x / s}, {"y", rect->y / s}, {"w", rect->w / s}, {"h", rect->h / s}}.dump());
+  return nlohmann::json{{"x", rect->x / s}, {"y", rect->y / s}, {"w", rect->w / s}, {"h", rect->h / s}}.dump();
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario(const char* json, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    const auto error = g_shell->state().load_json(bytes(json, size));
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_get_scenario() {
+  static std::string out;
+  return answer(out, [] { return ap::io::scenario_to_string(g_shell->state().scenario()); });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_get_trace() {
+  static std::string out;
+  return answer(out, [] { return ap::io::trace_to_json(g_shell->state().trace()).dump(); });
+}
+
+// Some query rows of the trace ("[0, 1, 1023]"), as attention-cli run --rows prints them.
+EMSCRIPTEN_KEEPALIVE const char* ap_get_trace_rows(const char* rows_json, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    std::vector<int> rows;
+    try {
+      const std::string_view text = bytes(rows_json, size);
+      rows = nlohmann::json::parse(text.begin(), text.end()).get<std::vector<int>>();
+    } catch (const std::exception& e) {
+      return error_json(std::string("rows: expected an array of row numbers (") + e.what() + ")");
+    }
+    return ap::io::trace_rows_to_json(g_shell->state().trace(), rows).dump();
+  });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_backends() {
+  static std::string out;
+  return answer(out, [] { return nlohmann::json(g_shell->state().backends()).dump(); });
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    const auto error = g_shell->state().set_backend(std::string(bytes(name, size)));
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
+}
+
+// {x, y, w, h} in CSS pixels of the canvas, or null (widget_rect_json).
+EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id_bytes, int size) {
+  static std::string out;
+  return answer(out, [&] { return widget_rect_json(std::string(bytes(id_bytes, size))); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_widget_ids() {
   static std::string out;
-  nlohmann::json ids = nlohmann::json::array();
-  std::vector<std::string> sorted;
-  for (const auto& [id, rect] : ap::ui::widget_rects().all()) sorted.push_back(id);
-  std::sort(sorted.begin(), sorted.end());
-  for (auto& id : sorted) ids.push_back(std::move(id));
-  return keep(out, ids.dump());
+  return answer(out, [] {
+    std::vector<std::string> sorted;
+    for (const auto& [id, rect] : ap::ui::widget_rects().all()) sorted.push_back(id);
+    std::sort(sorted.begin(), sorted.end());
+    return nlohmann::json(sorted).dump();
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE double ap_last_frame_ms() { return g_shell->last_frame_ms(); }
 EMSCRIPTEN_KEEPALIVE int ap_revision() { return static_cast<int>(g_shell->state().revision()); }
 EMSCRIPTEN_KEEPALIVE int ap_scenario_revision() { return static_cast<int>(g_shell->state().scenario_revision()); }
 EMSCRIPTEN_KEEPALIVE int ap_undo_depth() { return static_cast<int>(g_shell->state().undo_depth()); }
-EMSCRIPTEN_KEEPALIVE int ap_undo() { return g_shell->state().undo() ? 1 : 0; }
-EMSCRIPTEN_KEEPALIVE int ap_redo() { return g_shell->state().redo() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int ap_undo() { return answer_or(0, [] { return g_shell->state().undo() ? 1 : 0; }); }
+EMSCRIPTEN_KEEPALIVE int ap_redo() { return answer_or(0, [] { return g_shell->state().redo() ? 1 : 0; }); }
 EMSCRIPTEN_KEEPALIVE double ap_last_compute_ms() { return g_shell->state().result().milliseconds; }
-EMSCRIPTEN_KEEPALIVE void ap_cancel_compute() { g_shell->state().cancel_compute(); }
-EMSCRIPTEN_KEEPALIVE void ap_recompute() { g_shell->state().recompute(); }
-EMSCRIPTEN_KEEPALIVE void ap_compare_with_reference() { g_shell->state().compare_with_reference(); }
+EMSCRIPTEN_KEEPALIVE void ap_cancel_compute() {
+  answer_or(0, [] {
+    g_shell->state().cancel_compute();
+    return 0;
+  });
+}
+EMSCRIPTEN_KEEPALIVE void ap_recompute() {
+  answer_or(0, [] {
+    g_shell->state().recompute();
+    return 0;
+  });
+}
+EMSCRIPTEN_KEEPALIVE void ap_compare_with_reference() {
+  answer_or(0, [] {
+    g_shell->state().compare_with_reference();
+    return 0;
+  });
+}
 
 // [SECTION] Presets and explanations (SPEC §3 presets, loadPreset, explain)
 
 EMSCRIPTEN_KEEPALIVE const char* ap_presets() {
   static std::string out;
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& p : ap::core::presets()) list.push_back({{"name", p.id}, {"title", p.title}});
-  return keep(out, list.dump());
+  return answer(out, [] {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : ap::core::presets()) list.push_back({{"name", p.id}, {"title", p.title}});
+    return list.dump();
+  });
 }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_load_preset(const char* name) {
+EMSCRIPTEN_KEEPALIVE const char* ap_load_preset(const char* name_bytes, int size) {
   static std::string out;
-  std::optional<ap::core::Error> error;
-  try {
-    error = g_shell->state().propose(ap::core::make_preset(name));
-  } catch (const ap::core::InputError& e) {
-    error = e.error;
-  }
-  if (!error) {
+  return answer(out, [&] {
+    const std::string name(bytes(name_bytes, size));
+    std::optional<ap::core::Error> error;
+    try {
+      error = g_shell->state().propose(ap::core::make_preset(name));
+    } catch (const ap::core::InputError& e) {
+      error = e.error;
+    }
+    if (error) return error_json(error->what());
     g_shell->loaded_preset(name);
-    return keep(out, R"({"ok":true})");
-  }
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+    return std::string(R"({"ok":true})");
+  });
 }
 
 // {value, formula, terms: [{label, a, b}]} or, for a weight, {value, formula, numerator, denominator}; null for an
 // id that names no cell of the trace on screen.
-EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id) {
+EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
   static std::string out;
-  const auto& state = g_shell->state();
-  if (!state.trace_fits()) return keep(out, "null");
-  const auto b = ap::core::explain_cell(state.scenario(), state.trace(), id);
-  if (!b) return keep(out, "null");
-  nlohmann::json j{{"value", b->value}, {"formula", b->formula}};
-  if (b->is_ratio) {
-    j["numerator"] = b->numerator;
-    j["denominator"] = b->denominator;
-    j["masked"] = b->masked;
-  } else {
-    nlohmann::json terms = nlohmann::json::array();
-    for (const auto& t : b->terms) terms.push_back({{"label", t.label}, {"a", t.a}, {"b", t.b}});
-    j["terms"] = std::move(terms);
-  }
-  return keep(out, j.dump());
+  return answer(out, [&] {
+    const auto& state = g_shell->state();
+    if (!state.trace_fits()) return std::string("null");
+    const auto b = ap::core::explain_cell(state.scenario(), state.trace(), std::string(bytes(id, size)));
+    if (!b) return std::string("null");
+    nlohmann::json j{{"value", b->value}, {"formula", b->formula}};
+    if (b->is_ratio) {
+      j["numerator"] = b->numerator;
+      j["denominator"] = b->denominator;
+      j["masked"] = b->masked;
+    } else {
+      nlohmann::json terms = nlohmann::json::array();
+      for (const auto& t : b->terms) terms.push_back({{"label", t.label}, {"a", t.a}, {"b", t.b}});
+      j["terms"] = std::move(terms);
+    }
+    return j.dump();
+  });
 }
 
 // [SECTION] The training lab (SPEC §3 trainStart / trainState / trainStop)
 
 // {task, steps, seed, layers, heads, d_model, scale: "inv_sqrt_dk" | "none", lr} → {"ok": true} or {"ok": false, error}.
-EMSCRIPTEN_KEEPALIVE const char* ap_train_start(const char* json) {
+EMSCRIPTEN_KEEPALIVE const char* ap_train_start(const char* json, int size) {
   static std::string out;
-  ap::ui::TrainingSettings settings;
-  try {
-    const auto j = nlohmann::json::parse(json);
-    if (!j.is_object()) throw std::runtime_error("expected an object of options");
-    settings.task = j.value("task", settings.task);
-    settings.steps = j.value("steps", 0);
-    settings.seed = j.value("seed", 1ULL);
-    settings.layers = j.value("layers", 0);
-    settings.heads = j.value("heads", 0);
-    settings.d_model = j.value("d_model", 0);
-    settings.lr = j.value("lr", 0.0);
-    const std::string scale = j.value("scale", std::string("inv_sqrt_dk"));
-    if (scale != "inv_sqrt_dk" && scale != "none")
-      return keep(out, nlohmann::json{{"ok", false}, {"error", "scale: expected \"inv_sqrt_dk\" or \"none\""}}.dump());
-    settings.scaled = scale == "inv_sqrt_dk";
-  } catch (const std::exception& e) {
-    return keep(out, nlohmann::json{{"ok", false}, {"error", std::string("trainStart: ") + e.what()}}.dump());
-  }
-  auto& trainer = g_shell->trainer();
-  if (const auto error = trainer.start(settings)) return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
-  trainer.run(true);
-  g_shell->select_view("view.training");
-  return keep(out, R"({"ok":true})");
+  return answer(out, [&] {
+    ap::ui::TrainingSettings settings;
+    try {
+      const std::string_view text = bytes(json, size);
+      const auto j = nlohmann::json::parse(text.begin(), text.end());
+      if (!j.is_object()) throw std::runtime_error("expected an object of options");
+      settings.task = j.value("task", settings.task);
+      settings.steps = j.value("steps", 0);
+      settings.seed = j.value("seed", 1ULL);
+      settings.layers = j.value("layers", 0);
+      settings.heads = j.value("heads", 0);
+      settings.d_model = j.value("d_model", 0);
+      settings.lr = j.value("lr", 0.0);
+      const std::string scale = j.value("scale", std::string("inv_sqrt_dk"));
+      if (scale != "inv_sqrt_dk" && scale != "none") return error_json(R"(scale: expected "inv_sqrt_dk" or "none")");
+      settings.scaled = scale == "inv_sqrt_dk";
+    } catch (const std::exception& e) {
+      return error_json(std::string("trainStart: ") + e.what());
+    }
+    auto& trainer = g_shell->trainer();
+    if (const auto error = trainer.start(settings)) return error_json(error->what());
+    trainer.run(true);
+    g_shell->select_view("view.training");
+    return std::string(R"({"ok":true})");
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_train_state() {
   static std::string out;
-  const ap::ui::TrainingRun* run = g_shell->trainer().main_run();
-  if (!run) return keep(out, R"({"running":false,"step":0,"loss":null,"accuracy":null})");
-  nlohmann::json heads = nlohmann::json::array();
-  for (const auto& h : run->heads) {
-    nlohmann::json one{{"layer", h.layer}, {"head", h.head}, {"ablated", h.ablated}};
-    one["previous_token"] = h.previous_token ? nlohmann::json(*h.previous_token) : nlohmann::json();
-    one["prefix_match"] = h.prefix_match ? nlohmann::json(*h.prefix_match) : nlohmann::json();
-    heads.push_back(std::move(one));
-  }
-  return keep(out, nlohmann::json{{"running", run->running}, {"step", run->step}, {"steps", run->settings.steps},
-                                  {"loss", run->loss}, {"accuracy", run->accuracy}, {"eval_loss", run->eval_loss},
-                                  {"finished", run->finished}, {"learned", run->learned}, {"diverged", run->diverged},
-                                  {"task", run->settings.task}, {"head_scores", std::move(heads)}}.dump());
+  return answer(out, [] {
+    const ap::ui::TrainingRun* run = g_shell->trainer().main_run();
+    if (!run) return std::string(R"({"running":false,"step":0,"loss":null,"accuracy":null})");
+    nlohmann::json heads = nlohmann::json::array();
+    for (const auto& h : run->heads) {
+      nlohmann::json one{{"layer", h.layer}, {"head", h.head}, {"ablated", h.ablated}};
+      one["previous_token"] = h.previous_token ? nlohmann::json(*h.previous_token) : nlohmann::json();
+      one["prefix_match"] = h.prefix_match ? nlohmann::json(*h.prefix_match) : nlohmann::json();
+      heads.push_back(std::move(one));
+    }
+    return nlohmann::json{{"running", run->running}, {"step", run->step}, {"steps", run->settings.steps},
+                          {"loss", run->loss}, {"accuracy", run->accuracy}, {"eval_loss", run->eval_loss},
+                          {"finished", run->finished}, {"learned", run->learned}, {"diverged", run->diverged},
+                          {"task", run->settings.task}, {"head_scores", std::move(heads)}}.dump();
+  });
 }
 
-EMSCRIPTEN_KEEPALIVE void ap_train_stop() { g_shell->trainer().run(false); }
+EMSCRIPTEN_KEEPALIVE void ap_train_stop() {
+  answer_or(0, [] {
+    g_shell->trainer().run(false);
+    return 0;
+  });
+}
 
 // [SECTION] The scenario as one binary buffer (io/scenario_binary.hpp): autosave to IndexedDB, fast loading
 
-// The buffer stays valid until the next call; its size is ap_scenario_binary_size().
+// The buffer stays valid until the next call; its size is ap_scenario_binary_size(). Null (size 0) when it could
+// not be made, which the status line then explains.
 EMSCRIPTEN_KEEPALIVE const char* ap_scenario_binary() {
   static std::string out;
-  out = ap::io::scenario_to_binary(g_shell->state().scenario());
-  g_binary_size = out.size();
-  return out.data();
+  return answer_or<const char*>(nullptr, [] {
+    g_binary_size = 0;
+    out = ap::io::scenario_to_binary(g_shell->state().scenario());
+    g_binary_size = out.size();
+    return out.data();
+  });
 }
 EMSCRIPTEN_KEEPALIVE int ap_scenario_binary_size() { return static_cast<int>(g_binary_size); }
 
-EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario_binary(const char* bytes, int size) {
+EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario_binary(const char* data, int size) {
   static std::string out;
-  std::optional<ap::core::Error> error;
-  try {
-    error = g_shell->state().propose(ap::io::scenario_from_binary(std::string_view(bytes, static_cast<std::size_t>(size))));
-  } catch (const ap::core::InputError& e) {
-    error = e.error;
-    g_shell->state().report(e.error);
-  }
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+  return answer(out, [&] {
+    std::optional<ap::core::Error> error;
+    try {
+      error = g_shell->state().propose(ap::io::scenario_from_binary(bytes(data, size)));
+    } catch (const ap::core::InputError& e) {
+      error = e.error;
+      g_shell->state().report(e.error);
+    }
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
 }
 
 // The page could not keep the scenario (storage full or refused): said on screen, never silently.
-EMSCRIPTEN_KEEPALIVE void ap_storage_problem(const char* text) {
-  ap::ui::exchange().notice = text;
-  ap::ui::exchange().notice_is_error = true;
+EMSCRIPTEN_KEEPALIVE void ap_storage_problem(const char* text, int size) {
+  answer_or(0, [&] {
+    ap::ui::exchange().notice = std::string(bytes(text, size));
+    ap::ui::exchange().notice_is_error = true;
+    return 0;
+  });
 }
 
 // [SECTION] WebGPU backend (src/gpu): status, pending work, the output kernel, kernel benchmarks
 
 // 1 while the result for the scenario on screen is still to come (window.playground.whenIdle waits for 0).
-EMSCRIPTEN_KEEPALIVE int ap_busy() { return g_shell->state().computing() || g_shell->service().gpu_busy() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE int ap_busy() {
+  return answer_or(0, [] { return g_shell->state().computing() || g_shell->service().gpu_busy() ? 1 : 0; });
+}
 
 EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
   static std::string out;
-  const ap::gpu::Status s = g_shell->service().gpu().status();
-  return keep(out, nlohmann::json{{"state", ap::gpu::to_string(s.state)}, {"available", s.usable()},
-                                  {"message", s.message}, {"adapter", s.adapter}}.dump());
+  return answer(out, [] {
+    const ap::gpu::Status s = g_shell->service().gpu().status();
+    return nlohmann::json{{"state", ap::gpu::to_string(s.state)}, {"available", s.usable()},
+                          {"message", s.message}, {"adapter", s.adapter}}.dump();
+  });
 }
 
 // What the backend line shows: time, largest difference from the reference, progress, the GPU's note.
 EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
   static std::string out;
-  const auto& state = g_shell->state();
-  const auto& r = state.result();
-  return keep(out, nlohmann::json{{"backend", state.backend()}, {"trace_backend", r.trace.backend},
-                                  {"milliseconds", r.milliseconds}, {"max_diff_vs_reference", r.max_diff_vs_reference},
-                                  {"compared", r.compared}, {"comparing", state.comparing()},
-                                  {"pending", state.computing()}, {"computing", state.computing()},
-                                  {"progress", state.progress()}, {"cancelled", state.cancelled()},
-                                  {"recorded_heads", r.recorded_heads}, {"note", r.note}}.dump());
+  return answer(out, [] {
+    const auto& state = g_shell->state();
+    const auto& r = state.result();
+    return nlohmann::json{{"backend", state.backend()}, {"trace_backend", r.trace.backend},
+                          {"milliseconds", r.milliseconds}, {"max_diff_vs_reference", r.max_diff_vs_reference},
+                          {"compared", r.compared}, {"comparing", state.comparing()},
+                          {"pending", state.computing()}, {"computing", state.computing()},
+                          {"progress", state.progress()}, {"cancelled", state.cancelled()},
+                          {"recorded_heads", r.recorded_heads}, {"note", r.note}}.dump();
+  });
 }
 
 // "auto" (fused kernel from ap::gpu::flash_min_keys keys on), "weighted_sum" or "flash"; applies from the next compute.
-EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name) {
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name, int size) {
   static std::string out;
-  const std::string n = name;
-  if (n != "auto" && n != "weighted_sum" && n != "flash")
-    return keep(out, R"({"ok":false,"error":"output kernel: expected auto, weighted_sum or flash"})");
-  g_shell->service().set_gpu_output_kernel(n == "flash" ? ap::gpu::OutputKernel::flash
-                                           : n == "weighted_sum" ? ap::gpu::OutputKernel::weighted_sum
-                                                                 : ap::gpu::OutputKernel::automatic);
-  return keep(out, R"({"ok":true})");
+  return answer(out, [&] {
+    const std::string_view n = bytes(name, size);
+    if (n != "auto" && n != "weighted_sum" && n != "flash")
+      return std::string(R"({"ok":false,"error":"output kernel: expected auto, weighted_sum or flash"})");
+    g_shell->service().set_gpu_output_kernel(n == "flash" ? ap::gpu::OutputKernel::flash
+                                             : n == "weighted_sum" ? ap::gpu::OutputKernel::weighted_sum
+                                                                   : ap::gpu::OutputKernel::automatic);
+    return std::string(R"({"ok":true})");
+  });
 }
 
 // {"n", "d_k", "heads", "repeat", "cpu_backends": [...]} → {"ok": true} or {"ok": false, "error"}.
-EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json) {
+EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json, int size) {
   static std::string out;
-  ap::gpu::BenchConfig c;
-  try {
-    const auto j = nlohmann::json::parse(json);
-    c.n = j.value("n", c.n);
-    c.d_k = j.value("d_k", c.d_k);
-    c.heads = j.value("heads", c.heads);
-    c.repeat = j.value("repeat", c.repeat);
-    c.cpu_backends = j.value("cpu_backends", std::vector<std::string>{});
-  } catch (const std::exception& e) {
-    return keep(out, nlohmann::json{{"ok", false}, {"error", std::string("bench: ") + e.what()}}.dump());
-  }
-  std::string why_not;
-  if (!g_shell->service().gpu().start_bench(c, &why_not)) return keep(out, nlohmann::json{{"ok", false}, {"error", why_not}}.dump());
-  return keep(out, R"({"ok":true})");
+  return answer(out, [&] {
+    ap::gpu::BenchConfig c;
+    try {
+      const std::string_view text = bytes(json, size);
+      const auto j = nlohmann::json::parse(text.begin(), text.end());
+      c.n = j.value("n", c.n);
+      c.d_k = j.value("d_k", c.d_k);
+      c.heads = j.value("heads", c.heads);
+      c.repeat = j.value("repeat", c.repeat);
+      c.cpu_backends = j.value("cpu_backends", std::vector<std::string>{});
+    } catch (const std::exception& e) {
+      return error_json(std::string("bench: ") + e.what());
+    }
+    std::string why_not;
+    if (!g_shell->service().gpu().start_bench(c, &why_not)) return error_json(why_not);
+    return std::string(R"({"ok":true})");
+  });
 }
 
 // null while the benchmark runs (call once a frame), then {"rows": [...], "error": ""}.
 EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_poll() {
   static std::string out;
-  std::vector<ap::gpu::BenchRow> rows;
-  std::string error;
-  if (!g_shell->service().gpu().poll_bench(rows, error)) return keep(out, "null");
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& r : rows)
-    list.push_back({{"kernel", r.kernel}, {"n", r.n}, {"d_k", r.d_k}, {"heads", r.heads}, {"ms_median", r.ms_median},
-                    {"ms_min", r.ms_min}, {"batch", r.batch}, {"gflops", r.gflops}});
-  return keep(out, nlohmann::json{{"rows", list}, {"error", error}}.dump());
+  return answer(out, [] {
+    std::vector<ap::gpu::BenchRow> rows;
+    std::string error;
+    if (!g_shell->service().gpu().poll_bench(rows, error)) return std::string("null");
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : rows)
+      list.push_back({{"kernel", r.kernel}, {"n", r.n}, {"d_k", r.d_k}, {"heads", r.heads}, {"ms_median", r.ms_median},
+                      {"ms_min", r.ms_min}, {"batch", r.batch}, {"gflops", r.gflops}});
+    return nlohmann::json{{"rows", list}, {"error", error}}.dump();
+  });
 }
 
 // [SECTION] Files, pasted text and share links (ui/exchange.hpp; web/playground_api.js)
 
 // A file the user picked or dropped on the page: applied at the next frame (JSON or .npy).
-EMSCRIPTEN_KEEPALIVE void ap_file_arrived(const char* name, const char* bytes, int size) {
-  ap::ui::exchange().files.push_back({name, std::string(bytes, static_cast<std::size_t>(size))});
+EMSCRIPTEN_KEEPALIVE void ap_file_arrived(const char* name, const char* data, int size) {
+  answer_or(0, [&] {
+    ap::ui::exchange().files.push_back({name, std::string(bytes(data, size))});
+    return 0;
+  });
 }
 
 // Text from the page's paste event: goes into the grid cell last clicked, at the next frame.
-EMSCRIPTEN_KEEPALIVE void ap_paste_text(const char* text) { ap::ui::exchange().pastes.emplace_back(text); }
-
-// "z=<base64url of the deflated scenario JSON>": what follows '#' in a share link.
-EMSCRIPTEN_KEEPALIVE const char* ap_share_fragment() {
-  static std::string out;
-  return keep(out, ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())));
+EMSCRIPTEN_KEEPALIVE void ap_paste_text(const char* text, int size) {
+  answer_or(0, [&] {
+    ap::ui::exchange().pastes.emplace_back(bytes(text, size));
+    return 0;
+  });
 }
 
-// Loads the scenario of a share link's fragment ("z=..." or the older "s=..."): {"ok"} or {"ok": false, "error"}.
-EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment) {
+// "s=z.<base64url of the deflated scenario JSON>": what follows '#' in a share link.
+EMSCRIPTEN_KEEPALIVE const char* ap_share_fragment() {
   static std::string out;
-  std::optional<ap::core::Error> error;
-  try {
-    error = g_shell->state().load_json(ap::io::scenario_json_from_fragment(fragment));
-  } catch (const ap::core::InputError& e) {
-    error = e.error;
-    g_shell->state().report(e.error);  // shown in the status line: the link, not the scenario, is broken
-  }
-  if (!error) return keep(out, R"({"ok":true})");
-  return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+  return answer(out, [] { return ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())); });
+}
+
+// Loads the scenario of a share link's fragment ("s=z...", "s=..." or the older "z=..."): {"ok"} or
+// {"ok": false, "error"}.
+EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment, int size) {
+  static std::string out;
+  return answer(out, [&] {
+    std::optional<ap::core::Error> error;
+    try {
+      error = g_shell->state().load_json(ap::io::scenario_json_from_fragment(bytes(fragment, size)));
+    } catch (const ap::core::InputError& e) {
+      error = e.error;
+      g_shell->state().report(e.error);  // shown in the status line: the link, not the scenario, is broken
+    }
+    return error ? error_json(error->what()) : std::string(R"({"ok":true})");
+  });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_last_error() {
   static std::string out;
-  const auto& e = g_shell->state().last_error();
-  return keep(out, e ? e->what() : "");
+  return answer(out, [] {
+    const auto& e = g_shell->state().last_error();
+    return e ? e->what() : std::string();
+  });
 }
 
 }  // extern "C"

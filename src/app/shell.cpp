@@ -2,14 +2,18 @@
 #include "app/shell.hpp"
 
 #include <chrono>
+#include <exception>
 #include <fstream>
+#include <new>
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // ErrorCheckEndFrameRecover
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
 #include "app/screenshot.hpp"
+#include "core/error.hpp"
 #include "core/presets.hpp"
 #include "ui/exchange.hpp"
 #include "ui/playground.hpp"
@@ -82,9 +86,16 @@ void Shell::render() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  state_.poll(compute_budget_ms);  // the computation under way gets its slice, and its result when it arrives
-  trainer_.advance(training_budget_ms);
-  ui::draw_playground(state_, view_);
+  try {
+    state_.poll(compute_budget_ms);  // the computation under way gets its slice, and its result when it arrives
+    trainer_.advance(training_budget_ms);
+    ui::draw_playground(state_, view_);
+  } catch (...) {
+    // Nothing a view throws may stop the app (a bug, an allocation that failed): the windows the frame left
+    // open are closed, and the status line says what happened.
+    ImGui::ErrorCheckEndFrameRecover(nullptr);
+    state_.report({"", current_exception_message()});
+  }
   ImGui::Render();
   last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   int w = 0, h = 0;
@@ -95,6 +106,20 @@ void Shell::render() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   textures_.end_frame();
   take_capture();
+}
+
+std::string current_exception_message() {
+  try {
+    throw;
+  } catch (const core::InputError& e) {
+    return e.error.what();
+  } catch (const std::bad_alloc&) {
+    return "out of memory: could not allocate what this needs";
+  } catch (const std::exception& e) {
+    return std::string("unexpected error: ") + e.what();
+  } catch (...) {
+    return "unexpected error";
+  }
 }
 
 void Shell::take_capture() {

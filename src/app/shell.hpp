@@ -20,6 +20,9 @@ struct ShellConfig {
   float ui_scale = 1.0f;       // devicePixelRatio on the web, the content scale on the desktop
 };
 
+// Inside a catch: what the exception says, as the status line shows it (an InputError's `field: message`).
+std::string current_exception_message();
+
 class Shell {
  public:
   Shell(GLFWwindow* window, const ShellConfig& config);

@@ -27,6 +27,7 @@
 #include "core/error.hpp"
 #include "core/pipeline.hpp"
 #include "core/reference_kernel.hpp"
+#include "io/user_text.hpp"
 #include "kernels/registry.hpp"
 
 namespace ap::cli {
@@ -35,6 +36,7 @@ namespace {
 
 constexpr int max_bench_tokens = 65536;
 constexpr int reference_affordable_tokens = 1024;  // the double reference above this takes minutes
+constexpr int reference_max_tokens = 8192;         // and above this, tens of minutes to hours (its memory is O(N))
 
 // One backend under test: `run` does one whole measured unit of work (the kernel object inside persists).
 struct Candidate {
@@ -287,7 +289,11 @@ void run_bench(const BenchOptions& o, std::ostream& out) {
   std::vector<std::string> names = o.backends.empty() ? kernels::backend_names() : o.backends;
   if (o.backends.empty() && o.n > reference_affordable_tokens) std::erase(names, std::string("reference"));
   for (const auto& name : names)
-    if (!kernels::has_backend(name)) throw core::InputError("--backends", "unknown backend \"" + name + "\"");
+    if (!kernels::has_backend(name)) throw core::InputError("--backends", "unknown backend " + io::quote_user_text(name));
+  if (o.n > reference_max_tokens && std::find(names.begin(), names.end(), "reference") != names.end())
+    throw core::InputError("--backends", "the reference backend (plain loops in double) is benchmarked up to --n " +
+                                             std::to_string(reference_max_tokens) + "; at " + std::to_string(o.n) +
+                                             " tokens it would run for hours (leave it out of --backends)");
 
   if (o.attention_only && o.matmul_only)
     throw core::InputError("--matmul-only", "cannot be combined with --attention-only");

@@ -1,9 +1,14 @@
 // attention-cli: run a scenario, list backends, benchmark them (SPEC §2).
-// Exit 0 on success, 2 on bad input or arguments with a one-line message on stderr; never a crash.
-#include <fstream>
-#include <iostream>
-#include <iterator>
+// Exit 0 on success, 2 on bad input or arguments, or when the output cannot be written, with a one-line
+// message on stderr; never a crash: main is the boundary where everything thrown is caught.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <new>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -12,19 +17,61 @@
 #include "cli/grad_command.hpp"
 #include "cli/train_command.hpp"
 #include "core/error.hpp"
+#include "core/limits.hpp"
 #include "io/scenario_json.hpp"
 #include "io/trace_json.hpp"
+#include "io/user_text.hpp"
 #include "kernels/registry.hpp"
 
 namespace {
 
+using ap::core::InputError;
+
+// FILE's name in a message (a path gets more room than other user text).
+std::string file_name(const std::string& path) {
+  return path == "-" ? std::string("standard input") : ap::io::quote_user_text(path, 240);
+}
+
+std::string reason(int error) { return error ? std::string(" (") + std::strerror(error) + ")" : std::string(); }
+
+// The text of FILE, or of standard input for "-". Read in chunks and refused as soon as it passes the size
+// limit of a scenario, whatever the source: a device or a pipe may never end (/dev/zero, an endless stdin).
 std::string read_input(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw ap::core::InputError("FILE", "cannot open \"" + path + "\"");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  constexpr std::size_t limit = ap::core::limits::max_json_bytes;
+  struct stat info {};
+  if (path != "-" && ::stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) throw InputError("FILE", file_name(path) + " is a directory (expected a scenario JSON file)");
+    if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) > limit)
+      throw InputError("FILE", file_name(path) + " is " + std::to_string(info.st_size) + " bytes, over the limit of " +
+                                   std::to_string(limit) + " for a scenario");
+  }
+  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file) throw InputError("FILE", "cannot open " + file_name(path) + reason(errno));
+  std::string text;
+  std::string chunk(std::size_t{1} << 16, '\0');
+  std::size_t got = 0;
+  while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
+    if (text.size() + got > limit) {
+      if (file != stdin) std::fclose(file);
+      throw InputError("FILE", file_name(path) + " holds more than " + std::to_string(limit) +
+                                   " bytes, the limit of a scenario (reading stopped there)");
+    }
+    text.append(chunk, 0, got);
+  }
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  if (file != stdin) std::fclose(file);
+  if (failed) throw InputError("FILE", "cannot read " + file_name(path) + reason(error));
+  return text;
+}
+
+// Everything printed must have reached standard output (a full disk, a closed pipe): else exit status 2.
+int finish_output() {
+  errno = 0;
+  std::cout.flush();
+  if (std::cout) return 0;
+  std::cerr << "attention-cli: cannot write the output to standard output" << reason(errno) << "\n";
+  return 2;
 }
 
 std::vector<std::string> split_commas(const std::string& list) {
@@ -37,7 +84,7 @@ std::vector<std::string> split_commas(const std::string& list) {
 
 int run_command(const std::string& path, const std::string& backend, const std::string& rows) {
   if (!ap::kernels::has_backend(backend))
-    throw ap::core::InputError("--backend", "unknown backend \"" + backend + "\" (see `attention-cli backends`)");
+    throw InputError("--backend", "unknown backend " + ap::io::quote_user_text(backend) + " (see `attention-cli backends`)");
   const ap::core::Scenario scenario = ap::io::parse_scenario(read_input(path));
   if (!rows.empty()) {  // some query rows only: the whole layer is computed, a few of its rows printed
     std::vector<int> picked;
@@ -45,15 +92,15 @@ int run_command(const std::string& path, const std::string& backend, const std::
       char* end = nullptr;
       const long value = std::strtol(item.c_str(), &end, 10);
       if (end == item.c_str() || *end != '\0' || value < 0 || value > 1 << 30)
-        throw ap::core::InputError("--rows", "expected row numbers separated by commas, got \"" + item + "\"");
+        throw InputError("--rows", "expected row numbers separated by commas, got " + ap::io::quote_user_text(item));
       picked.push_back(static_cast<int>(value));
     }
     std::cout << ap::io::trace_rows_to_json(ap::kernels::run_backend(backend, scenario), picked).dump() << "\n";
-    return 0;
+    return finish_output();
   }
   ap::core::check_full_trace(scenario);  // every head is printed
   std::cout << ap::io::trace_to_json(ap::kernels::run_backend(backend, scenario)).dump() << "\n";
-  return 0;
+  return finish_output();
 }
 
 }  // namespace
@@ -100,26 +147,37 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "attention-cli: " << e.what() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "attention-cli: " << e.what() << "\n";
+    return 2;
   }
   try {
     if (*run) return run_command(path, backend, rows);
-    if (*grad) return ap::cli::grad_command(read_input(path), backend, std::cout);
-    if (*train_options.command) return ap::cli::train_command(train_options, std::cout);
+    if (*grad) {
+      const int status = ap::cli::grad_command(read_input(path), backend, std::cout);
+      return status != 0 ? status : finish_output();
+    }
+    if (*train_options.command) {
+      const int status = ap::cli::train_command(train_options, std::cout);
+      return status != 0 ? status : finish_output();
+    }
     if (*backends) {
       for (const auto& name : ap::kernels::backend_names()) std::cout << name << "\n";
-      return 0;
+      return finish_output();
     }
     if (*bench) {
       bench_options.backends = split_commas(bench_backends);
       ap::cli::run_bench(bench_options, std::cout);
-      return 0;
+      return finish_output();
     }
-  } catch (const ap::core::InputError& e) {
+  } catch (const InputError& e) {
     std::cerr << "attention-cli: " << e.error.what() << "\n";
-    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "attention-cli: out of memory: this machine cannot allocate what the command needs\n";
   } catch (const std::exception& e) {
-    std::cerr << "attention-cli: " << e.what() << "\n";
-    return 2;
+    std::cerr << "attention-cli: unexpected error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "attention-cli: unexpected error\n";
   }
   return 2;
 }

@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -14,7 +15,7 @@ namespace {
 double status_kib(const std::string& key) {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);)
-    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size()));
+    if (line.rfind(key, 0) == 0) return std::strtod(line.c_str() + key.size(), nullptr);  // "  1234 kB": 1234
   return 0.0;
 }
 

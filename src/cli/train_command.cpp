@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "io/scenario_json.hpp"
+#include "io/user_text.hpp"
 #include "train/scaling_experiment.hpp"
 
 namespace ap::cli {
@@ -24,7 +25,7 @@ std::string option_name(std::string field) {
 core::ScaleKind parse_scale(const std::string& text) {
   if (text == "inv_sqrt_dk") return core::ScaleKind::inv_sqrt_dk;
   if (text == "none") return core::ScaleKind::none;
-  throw core::InputError("--scale", "expected inv_sqrt_dk or none, got \"" + text + "\"");
+  throw core::InputError("--scale", "expected inv_sqrt_dk or none, got " + io::quote_user_text(text));
 }
 
 std::string scale_name(core::ScaleKind kind) { return kind == core::ScaleKind::none ? "none" : "inv_sqrt_dk"; }
@@ -84,7 +85,7 @@ std::vector<int> parse_d_k_list(const std::string& list) {
       used = 0;
     }
     if (used != item.size() || item.empty() || v < 1 || v > 1024)
-      throw core::InputError("--scaling-d-k", "expected a comma-separated list of d_k from 1 to 1024, got \"" + list + "\"");
+      throw core::InputError("--scaling-d-k", "expected a comma-separated list of d_k from 1 to 1024, got " + io::quote_user_text(list));
     values.push_back(v);
   }
   if (values.empty()) throw core::InputError("--scaling-d-k", "expected at least one d_k");
@@ -149,10 +150,15 @@ int train_command(TrainOptions& o, std::ostream& out) {
     return 0;
   }
   if (o.task.empty()) throw core::InputError("--task", "is required (see `attention-cli train --list`)");
+  if (!train::find_task(o.task)) {  // named here, quoted like all user text (io/user_text.hpp)
+    std::string names;
+    for (const train::Task& t : train::task_list()) names += (names.empty() ? "" : ", ") + t.name;
+    throw core::InputError("--task", "unknown task " + io::quote_user_text(o.task) + " (tasks: " + names + ")");
+  }
   o.config.task = o.task;
   o.config.scale = parse_scale(o.scale);
   if (!train::parse_optimizer(o.optimizer, o.config.optimizer))
-    throw core::InputError("--optimizer", "expected adamw, adam or sgd, got \"" + o.optimizer + "\"");
+    throw core::InputError("--optimizer", "expected adamw, adam or sgd, got " + io::quote_user_text(o.optimizer));
   try {
     if (o.scaling) {
       const std::vector<int> d_k_values = parse_d_k_list(o.scaling_d_k);

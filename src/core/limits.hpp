@@ -1,5 +1,5 @@
 // Explicit size limits of a scenario, checked before anything is allocated (SPEC §1).
-// The README lists the same numbers; tests/core/limits_test.cpp keeps the two honest.
+// The README's table of limits lists the same numbers: change both together.
 #pragma once
 
 #include <cstddef>

@@ -17,42 +17,54 @@ void ReferenceKernel::matmul(const double* a, const double* b, double* c, int ro
     }
 }
 
+void reference_scores_row(const HeadProblem<double>& p, int i, double* scores_row) {
+  for (int j = 0; j < p.m; ++j) {
+    double acc = 0;
+    for (int c = 0; c < p.d_k; ++c) acc += p.q[static_cast<std::size_t>(i) * p.q_stride + c] * p.k[static_cast<std::size_t>(j) * p.k_stride + c];
+    scores_row[j] = round_score(p.variants, acc);
+  }
+}
+
+void reference_softmax_row(const HeadProblem<double>& p, int i, const double* scores_row, double* scaled_scratch,
+                           double* weights_row) {
+  scaled_scores_row(p, i, 0, p.m, scores_row, scaled_scratch);
+  softmax_row(scaled_scratch, *p.mask, i, p.variants, weights_row);
+}
+
+void reference_weighted_sum_row(const HeadProblem<double>& p, int i, const double* weights_row) {
+  for (int c = 0; c < p.d_v; ++c) {
+    double acc = 0;
+    for (int j = 0; j < p.m; ++j) acc += weights_row[j] * p.v[static_cast<std::size_t>(j) * p.v_stride + c];
+    p.out[static_cast<std::size_t>(i) * p.out_stride + c] = acc;
+  }
+}
+
 void reference_scores(const HeadProblem<double>& p, double* scores) {
-  for (int i = 0; i < p.n; ++i)
-    for (int j = 0; j < p.m; ++j) {
-      double acc = 0;
-      for (int c = 0; c < p.d_k; ++c) acc += p.q[static_cast<std::size_t>(i) * p.q_stride + c] * p.k[static_cast<std::size_t>(j) * p.k_stride + c];
-      scores[static_cast<std::size_t>(i) * p.m + j] = round_score(p.variants, acc);
-    }
+  for (int i = 0; i < p.n; ++i) reference_scores_row(p, i, scores + static_cast<std::size_t>(i) * p.m);
 }
 
 void reference_softmax(const HeadProblem<double>& p, const double* scores, double* weights) {
   std::vector<double> scaled(static_cast<std::size_t>(p.m));
-  for (int i = 0; i < p.n; ++i) {
-    scaled_scores_row(p, i, 0, p.m, scores + static_cast<std::size_t>(i) * p.m, scaled.data());
-    softmax_row(scaled.data(), *p.mask, i, p.variants, weights + static_cast<std::size_t>(i) * p.m);
-  }
+  for (int i = 0; i < p.n; ++i)
+    reference_softmax_row(p, i, scores + static_cast<std::size_t>(i) * p.m, scaled.data(),
+                          weights + static_cast<std::size_t>(i) * p.m);
 }
 
 void reference_weighted_sum(const HeadProblem<double>& p, const double* weights) {
-  for (int i = 0; i < p.n; ++i)
-    for (int c = 0; c < p.d_v; ++c) {
-      double acc = 0;
-      for (int j = 0; j < p.m; ++j) acc += weights[static_cast<std::size_t>(i) * p.m + j] * p.v[static_cast<std::size_t>(j) * p.v_stride + c];
-      p.out[static_cast<std::size_t>(i) * p.out_stride + c] = acc;
-    }
+  for (int i = 0; i < p.n; ++i) reference_weighted_sum_row(p, i, weights + static_cast<std::size_t>(i) * p.m);
 }
 
 void ReferenceKernel::attend(const HeadProblem<double>& p) {
-  const std::size_t nm = static_cast<std::size_t>(p.n) * p.m;
-  std::vector<double> own_scores, own_weights;
-  double* scores = p.scores;
-  double* weights = p.weights;
-  if (!scores) { own_scores.resize(nm); scores = own_scores.data(); }
-  if (!weights) { own_weights.resize(nm); weights = own_weights.data(); }
-  reference_scores(p, scores);           // pass 1: q·kᵀ
-  reference_softmax(p, scores, weights); // pass 2: scale, mask, softmax by rows
-  reference_weighted_sum(p, weights);    // pass 3: weights · v
+  // rows of the recorded matrices where there are any, else one row of scratch each (reused)
+  const std::size_t m = static_cast<std::size_t>(p.m);
+  std::vector<double> own_scores(p.scores ? 0 : m), own_weights(p.weights ? 0 : m), scaled(m);
+  for (int i = 0; i < p.n; ++i) {
+    double* scores = p.scores ? p.scores + static_cast<std::size_t>(i) * m : own_scores.data();
+    double* weights = p.weights ? p.weights + static_cast<std::size_t>(i) * m : own_weights.data();
+    reference_scores_row(p, i, scores);                          // pass 1: q_i · kᵀ
+    reference_softmax_row(p, i, scores, scaled.data(), weights);  // pass 2: scale, mask, softmax
+    reference_weighted_sum_row(p, i, weights);                    // pass 3: weights · v
+  }
 }
 
 }  // namespace ap::core

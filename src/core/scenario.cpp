@@ -2,13 +2,12 @@
 #include "core/scenario.hpp"
 
 #include <cmath>
-#include <iomanip>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/limits.hpp"
+#include "core/number_text.hpp"
 
 namespace ap::core {
 
@@ -58,18 +57,6 @@ Scenario make_scenario(Matrix x, int heads) {
 }
 
 namespace {
-
-// A double as a person writes it: "1", "0.5", "1e+300" (shortest form that reads back exactly).
-std::string number_text(double v) {
-  std::ostringstream text;
-  text << std::setprecision(17) << v;
-  std::ostringstream shorter;
-  shorter << v;
-  std::istringstream back(shorter.str());
-  double read = 0;
-  back >> read;  // no std::stod: it throws for subnormals
-  return !back.fail() && read == v ? shorter.str() : text.str();
-}
 
 std::string shape(Eigen::Index rows, Eigen::Index cols) {
   return std::to_string(rows) + " × " + std::to_string(cols);

@@ -6,31 +6,17 @@
 // [SECTION] PyTorch script
 #include "io/export.hpp"
 
-#include <clocale>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include <nlohmann/json.hpp>
+
+#include "core/number_text.hpp"
 
 namespace ap::io {
 
 // [SECTION] numbers -----------------------------------------------------------------------------------
 
-std::string format_double(double value) {
-  // printf and strtod both use the C locale's decimal point; the text we return always uses '.'.
-  const std::string point = std::localeconv()->decimal_point;
-  char buffer[64];
-  for (int precision = 15; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (precision == 17 || std::strtod(buffer, nullptr) == value) break;
-  }
-  std::string text = buffer;
-  if (point != ".")
-    for (std::size_t at = text.find(point); at != std::string::npos; at = text.find(point, at + 1))
-      text.replace(at, point.size(), ".");
-  return text;
-}
+std::string format_double(double value) { return core::number_text(value); }
 
 namespace {
 

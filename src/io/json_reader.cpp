@@ -1,67 +1,31 @@
-// Checked JSON readers.
+// Checked JSON reading.
+//
+// [SECTION] names and values in messages
+// [SECTION] the reading pass: nlohmann's lexer and DOM builder, our limits and path
+// [SECTION] checked readers over the document
 #include "io/json_reader.hpp"
 
-#include <algorithm>
 #include <cstring>
 #include <cmath>
+#include <iterator>
+#include <optional>
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/user_text.hpp"
 
 namespace ap::io {
 
 using core::InputError;
 using nlohmann::json;
 
-namespace {
-
-constexpr std::size_t max_quoted = 40;  // longest piece of user text repeated in a message
-
-// Cuts s to at most `keep` bytes without splitting a UTF-8 sequence.
-std::string_view utf8_prefix(std::string_view s, std::size_t keep) {
-  if (s.size() <= keep) return s;
-  while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xC0) == 0x80) --keep;
-  return s.substr(0, keep);
-}
-
-// User text as it appears in a message: at most max_quoted bytes, "..." where cut.
-std::string short_text(std::string_view s) {
-  return s.size() <= max_quoted ? std::string(s) : std::string(utf8_prefix(s, max_quoted - 3)) + "...";
-}
-
-// Messages must be valid UTF-8 (they reach a terminal and the page): a byte that does not start a
-// well-formed sequence is written as \xNN.
-std::string escape_invalid_utf8(std::string_view s) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
+// [SECTION] names and values in messages ---------------------------------------------------------------
 
 std::string describe_json_value(const json& j) {
   switch (j.type()) {
     case json::value_t::null: return "null";
     case json::value_t::boolean: return j.get<bool>() ? "true" : "false";
-    case json::value_t::string: {
-      const std::string s = j.dump();
-      return s.size() <= max_quoted ? s : std::string(utf8_prefix(s, max_quoted - 4)) + "...\"";
-    }
+    case json::value_t::string: return quote_user_text(j.get_ref<const std::string&>());
     case json::value_t::array: return "an array";
     case json::value_t::object: return "an object";
     default: return j.dump();
@@ -78,33 +42,6 @@ std::string item_name(std::string_view field, std::size_t index) {
 
 namespace {
 
-// Line and column (1-based) of a byte offset, for parse errors.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') { ++line; column = 1; } else { ++column; }
-  }
-  return {line, column};
-}
-
-// Deepest nesting of arrays/objects outside strings; stops counting past the limit.
-int nesting_depth(std::string_view text, int limit) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') { deepest = std::max(deepest, ++depth); if (deepest > limit) return deepest; }
-    else if (c == ']' || c == '}') --depth;
-  }
-  return deepest;
-}
-
 // A number as the user would have written it: 1e9 reads "1000000000", not nlohmann's "1000000000.0".
 std::string number_text(const json& j) {
   if (j.is_number_float()) {
@@ -120,96 +57,48 @@ std::string size_phrase(long long n, std::string_view what, std::string_view mea
   return s;
 }
 
-// For each array or object still open at byte `offset` (outermost first): for an array, the commas read
-// at its own level so far, which is the index of the element that holds `offset`; for an object, -1.
-std::vector<long long> open_containers(std::string_view text, std::size_t offset) {
-  std::vector<long long> open;
-  bool in_string = false, escaped = false;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[') open.push_back(0);
-    else if (c == '{') open.push_back(-1);
-    else if ((c == ']' || c == '}') && !open.empty()) open.pop_back();
-    else if (c == ',' && !open.empty() && open.back() >= 0) ++open.back();
-  }
-  return open;
-}
+// [SECTION] the reading pass: nlohmann's lexer and DOM builder, our limits and path ----------------------
 
-// An object key inside a field name: escaped as JSON writes it (no raw newline reaches a message) and short.
-std::string key_text(const std::string& key) {
-  const std::string quoted = describe_json_value(json(key));
-  return quoted.substr(1, quoted.size() - 2);
-}
+// Hands the text to nlohmann's lexer and notes how far it has read, so the pass knows where each value
+// ended without scanning the text a second time.
+struct ReadingIterator {
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
 
-// The path of the value being read when a SAX pass stopped ("x[0][1]", "mask.allow[2]"), so a syntax
-// error names its field like every other error. Arrays count the values begun; an object names its key
-// only while that key's value is being read.
-struct PathTracker {
-  struct Frame {
-    bool array = false;
-    std::size_t begun = 0;  // arrays: values begun so far
-    std::string key;        // objects: the latest key
-    bool pending = false;   // objects: key read, its value not yet finished
-  };
-  std::string_view text;  // the document, to count commas when parsing stops
-  std::vector<Frame> frames;
-  bool failed = false;
-  std::string path, last_token, detail;
-  std::size_t position = 0;
-  int error_id = 0;
+  const char* at = nullptr;
+  const char* begin = nullptr;
+  std::size_t* read = nullptr;  // bytes read so far
 
-  void begin_value() {
-    if (!frames.empty() && frames.back().array) ++frames.back().begun;
+  reference operator*() const {
+    *read = static_cast<std::size_t>(at - begin) + 1;
+    return *at;
   }
-  void end_value() {
-    if (!frames.empty() && !frames.back().array) frames.back().pending = false;
+  ReadingIterator& operator++() {
+    ++at;
+    return *this;
   }
-  bool scalar() { begin_value(); end_value(); return true; }
-  bool null() { return scalar(); }
-  bool boolean(bool) { return scalar(); }
-  bool number_integer(json::number_integer_t) { return scalar(); }
-  bool number_unsigned(json::number_unsigned_t) { return scalar(); }
-  bool number_float(json::number_float_t, const json::string_t&) { return scalar(); }
-  bool string(json::string_t&) { return scalar(); }
-  bool binary(json::binary_t&) { return scalar(); }
-  bool start_object(std::size_t) { begin_value(); frames.push_back({false, 0, "", false}); return true; }
-  bool key(json::string_t& k) { frames.back().key = k; frames.back().pending = true; return true; }
-  bool start_array(std::size_t) { begin_value(); frames.push_back({true, 0, "", false}); return true; }
-  bool end_object() { frames.pop_back(); end_value(); return true; }
-  bool end_array() { frames.pop_back(); end_value(); return true; }
-
-  bool parse_error(std::size_t at, const std::string& token, const nlohmann::detail::exception& e) {
-    failed = true;
-    position = at;
-    last_token = token;
-    error_id = e.id;
-    detail = e.what();
-    // The commas before the error give exact indices ("0x10" is one bad element, not 0 then another);
-    // the SAX counts stand in if the two views of the open containers ever disagree.
-    const std::vector<long long> open = open_containers(text, at > 0 ? at - 1 : 0);
-    const bool exact = open.size() == frames.size();
-    for (std::size_t f = 0; f < frames.size(); ++f) {
-      const Frame& frame = frames[f];
-      const bool innermost = f + 1 == frames.size();
-      if (frame.array) {
-        // the innermost array is reading its next value; an outer one is inside its latest value
-        const std::size_t begun = innermost ? frame.begun : frame.begun - 1;
-        const std::size_t index = exact && open[f] >= 0 ? static_cast<std::size_t>(open[f]) : begun;
-        path += "[" + std::to_string(index) + "]";
-      } else if (!innermost || frame.pending) {
-        path += (path.empty() ? "" : ".") + key_text(frame.key);
-      }
-    }
-    return false;
+  ReadingIterator operator++(int) {
+    ReadingIterator before = *this;
+    ++at;
+    return before;
   }
+  bool operator==(const ReadingIterator& other) const { return at == other.at; }
+  bool operator!=(const ReadingIterator& other) const { return at != other.at; }
 };
+
+// Line and column (1-based, columns in bytes) of a byte offset.
+std::string line_column(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') { ++line; column = 1; } else { ++column; }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // "NaN", "-Infinity", "inf", ... and where it starts, when the word at `offset` is one of the non-finite
 // literals JSON lacks; an empty word otherwise.
@@ -226,62 +115,207 @@ std::pair<std::string, std::size_t> non_finite_literal_at(std::string_view text,
   return {word, begin};
 }
 
-// nlohmann's detail quotes the whole token it stopped in ("last read: '...'"), which for an unclosed
-// string or a long key is most of the document: keep the first max_quoted bytes of it.
-std::string shorten_last_read(std::string detail) {
-  const std::string mark = "last read: '";
-  const std::size_t begin = detail.find(mark);
-  if (begin == std::string::npos) return detail;
-  const std::size_t from = begin + mark.size();
-  std::size_t end = detail.rfind("'; expected");
-  if (end == std::string::npos || end < from) end = detail.rfind('\'');
-  if (end == std::string::npos || end < from) return detail;
-  return detail.substr(0, from) + short_text(std::string_view(detail).substr(from, end - from)) + detail.substr(end);
-}
+// The SAX handler of the one pass: every event is counted against the limits and followed in the path,
+// then handed to nlohmann's own DOM builder.
+class Reader {
+ public:
+  Reader(std::string_view text, const JsonLimits& limits, json& root, const std::size_t& read)
+      : text_(text), limits_(limits), dom_(root, false), read_(read) {}
 
-std::string parse_failure_message(std::string_view text, const PathTracker& t) {
-  constexpr int number_overflow = 406;  // nlohmann's out_of_range.406: a literal beyond a double's range
-  if (t.error_id == number_overflow) {
-    const std::size_t start = t.position >= t.last_token.size() ? t.position - t.last_token.size() : 0;
-    const auto [line, column] = line_column(text, start);
-    return "expected a finite number, got " + short_text(t.last_token) + " (beyond the range of a double), at line " +
-           std::to_string(line) + ", column " + std::to_string(column);
+  std::optional<InputError> error;
+
+  bool null() { return scalar(false) && dom_.null(); }
+  bool boolean(bool v) { return scalar(false) && dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return scalar(true) && dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar(true) && dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const json::string_t& s) { return scalar(true) && dom_.number_float(v, s); }
+  bool string(json::string_t& s) { return scalar(false) && dom_.string(s); }
+  bool binary(json::binary_t& b) { return scalar(false) && dom_.binary(b); }
+  bool start_object(std::size_t n) { return open(false) && dom_.start_object(n); }
+  bool start_array(std::size_t n) { return open(true) && dom_.start_array(n); }
+  bool key(json::string_t& k) {
+    frames_.back().key = k;
+    frames_.back().pending = true;
+    return dom_.key(k);
   }
-  const std::size_t offset = t.position > 0 ? t.position - 1 : 0;
-  if (const auto [literal, start] = non_finite_literal_at(text, offset); !literal.empty()) {
-    const auto [line, column] = line_column(text, start);
-    return "expected a finite number, got " + literal + " (JSON has no NaN or Infinity), at line " +
-           std::to_string(line) + ", column " + std::to_string(column);
+  bool end_object() { close(); return dom_.end_object(); }
+  bool end_array() { close(); return dom_.end_array(); }
+
+  bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& e) {
+    const auto* syntax = dynamic_cast<const json::parse_error*>(&e);
+    const std::size_t byte = syntax ? syntax->byte : position;  // just past the byte that stopped the lexer
+    error = InputError(error_path(byte), syntax_message(byte, token, e));
+    return false;
   }
-  const auto [line, column] = line_column(text, offset);
-  const std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
-  std::string detail = t.detail;
-  const auto colon = detail.find(": ", detail.find("parse error"));
-  if (colon != std::string::npos) detail = detail.substr(colon + 2);
-  return "not valid JSON at " + where + ": " + escape_invalid_utf8(shorten_last_read(detail));
-}
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::size_t items = 0;      // arrays: values begun (a container when it opens, a scalar once read)
+    std::size_t after_last = 0;  // arrays: the byte after the latest complete value
+    std::string key;            // objects: the latest key
+    bool pending = false;       // objects: key read, its value not yet finished
+    std::string pattern;        // the path with "[]" for array items, to find this array's limit
+    const JsonArrayLimit* limit = nullptr;
+    std::size_t max_items = 0;
+    std::size_t numbers = 0;    // numbers inside, where the limit bounds them
+    int counted_by = -1;        // the frame whose limit bounds the numbers inside this one
+  };
+
+  // A value begins in the innermost container: counted against its array's limit.
+  bool begin_value() {
+    if (frames_.empty() || !frames_.back().array) return true;
+    Frame& f = frames_.back();
+    if (++f.items <= f.max_items) return true;
+    const std::string what = f.limit ? std::string(f.limit->items) : "items";
+    const std::string why = f.limit ? " (the limit of " + std::string(f.limit->meaning) + ")" : " (the limit)";
+    return refuse(current_path(), "more than " + std::to_string(f.max_items) + " " + what + why);
+  }
+
+  // A value ended: an array notes where (for the path of an error after it), an object's key is done.
+  void end_value(bool number) {
+    if (frames_.empty()) return;
+    Frame& f = frames_.back();
+    if (f.array) f.after_last = number ? read_ - 1 : read_;  // the lexer read one byte past a number
+    else f.pending = false;
+  }
+
+  bool scalar(bool number) {
+    if (!begin_value()) return false;
+    if (number && !frames_.empty() && frames_.back().counted_by >= 0) {
+      Frame& owner = frames_[static_cast<std::size_t>(frames_.back().counted_by)];
+      if (++owner.numbers > owner.limit->max_numbers) {
+        return refuse(path_to(owner), "more than " + std::to_string(owner.limit->max_numbers) +
+                                          " numbers (the limit of one matrix)");
+      }
+    }
+    end_value(number);
+    return true;
+  }
+
+  bool open(bool array) {
+    if (!begin_value()) return false;
+    if (static_cast<int>(frames_.size()) >= limits_.max_depth)
+      return refuse("", "the document is nested more than " + std::to_string(limits_.max_depth) + " levels deep");
+    Frame f;
+    f.array = array;
+    if (!frames_.empty()) {
+      const Frame& parent = frames_.back();
+      f.pattern = parent.array ? parent.pattern + "[]" : parent.pattern.empty() ? parent.key : parent.pattern + "." + parent.key;
+      f.counted_by = parent.counted_by;
+    }
+    if (array) {
+      f.max_items = limits_.max_items_elsewhere;
+      for (const JsonArrayLimit& l : limits_.arrays)
+        if (l.path == f.pattern) {
+          f.limit = &l;
+          f.max_items = l.max_items;
+          if (l.max_numbers > 0) f.counted_by = static_cast<int>(frames_.size());
+        }
+    }
+    frames_.push_back(std::move(f));
+    return true;
+  }
+
+  void close() {
+    frames_.pop_back();
+    end_value(false);
+  }
+
+  bool refuse(std::string field, std::string message) {
+    error = InputError(std::move(field), std::move(message));
+    return false;
+  }
+
+  // The path of frame `last` and those around it: "x[3]", "mask.allow", "" for the top.
+  std::string path_to(const Frame& last) const {
+    std::string path;
+    for (const Frame& f : frames_) {
+      if (&f == &last) break;
+      if (f.array) path += "[" + std::to_string(f.items - 1) + "]";
+      else path += (path.empty() ? "" : ".") + bare_user_text(f.key);
+    }
+    return path;
+  }
+
+  // The path of the innermost container (where a limit was passed).
+  std::string current_path() const { return frames_.empty() ? "" : path_to(frames_.back()); }
+
+  // The path of the value a syntax error stopped in. Outer containers are inside their latest value;
+  // the innermost array is reading its next value when a ',' (or its '[') came after its latest one,
+  // else the error is glued to that value ("0x10" is one bad element, not 0 then another).
+  std::string error_path(std::size_t byte) const {
+    std::string path;
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      const bool innermost = i + 1 == frames_.size();
+      if (f.array) {
+        std::size_t index = f.items > 0 ? f.items - 1 : 0;
+        if (innermost && f.items > 0) {
+          std::size_t at = f.after_last;
+          while (at + 1 < byte && is_json_space(text_[at])) ++at;
+          if (at + 1 < byte && text_[at] == ',') index = f.items;
+        }
+        path += "[" + std::to_string(index) + "]";
+      } else if (!innermost || f.pending) {
+        path += (path.empty() ? "" : ".") + bare_user_text(f.key);
+      }
+    }
+    return path;
+  }
+
+  std::string syntax_message(std::size_t byte, const std::string& token, const nlohmann::detail::exception& e) const {
+    constexpr int number_overflow = 406;  // nlohmann's out_of_range.406: a literal beyond a double's range
+    const std::size_t stop = byte > 0 ? byte - 1 : 0;  // the byte that stopped the lexer
+    if (e.id == number_overflow) {
+      const std::size_t start = byte >= token.size() ? byte - token.size() : 0;
+      return "expected a finite number, got " + bare_user_text(token) + " (beyond the range of a double), at " +
+             line_column(text_, start);
+    }
+    if (stop < text_.size() && text_[stop] == '\0')
+      return "not valid JSON at " + line_column(text_, stop) + ": a NUL byte (JSON text holds none; in a string write \\u0000)";
+    if (const auto [literal, start] = non_finite_literal_at(text_, stop); !literal.empty())
+      return "expected a finite number, got " + literal + " (JSON has no NaN or Infinity), at " + line_column(text_, start);
+    // nlohmann's own account of the error is what follows its "[json.exception...] parse error at ...: "
+    // prefix; the token it quotes in full (all of an unclosed string) is shortened and made valid UTF-8.
+    std::string reason = e.what();
+    const std::size_t colon = reason.find(": ", reason.find("parse error"));
+    if (colon != std::string::npos) reason = reason.substr(colon + 2);
+    const std::string quoted = "'" + token + "'";
+    if (const std::size_t at = reason.rfind(quoted); at != std::string::npos)
+      reason.replace(at, quoted.size(), "'" + bare_user_text(token) + "'");
+    return "not valid JSON at " + line_column(text_, stop) + ": " + reason;
+  }
+
+  std::string_view text_;
+  const JsonLimits& limits_;
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  const std::size_t& read_;
+  std::vector<Frame> frames_;
+};
 
 }  // namespace
 
-json parse_json_text(std::string_view text, std::size_t max_bytes, int max_depth) {
-  if (text.size() > max_bytes)
+json parse_json_text(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes)
     throw InputError("", "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
-                             std::to_string(max_bytes));
-  if (nesting_depth(text, max_depth) > max_depth)
-    throw InputError("", "the document is nested more than " + std::to_string(max_depth) + " levels deep");
-  std::string fallback;
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number beyond a double's range
-    fallback = e.what();
+                             std::to_string(limits.max_bytes));
+  json root;
+  std::size_t read = 0;
+  Reader reader(text, limits, root, read);
+  const ReadingIterator first{text.data(), text.data(), &read}, last{text.data() + text.size(), text.data(), &read};
+  if (!json::sax_parse(first, last, &reader) || reader.error) {
+    if (reader.error) throw *reader.error;
+    throw InputError("", "not valid JSON");
   }
-  // Second pass over the bad text, only to name the field where parsing stopped.
-  PathTracker tracker;
-  tracker.text = text;
-  json::sax_parse(text.begin(), text.end(), &tracker);
-  if (!tracker.failed) throw InputError("", "not valid JSON: " + fallback);
-  throw InputError(tracker.path, parse_failure_message(text, tracker));
+  // nlohmann's lexer takes a NUL for the end of the text: one after the document stopped it there.
+  if (read > 0 && read <= text.size() && text[read - 1] == '\0')
+    throw InputError("", "not valid JSON at " + line_column(text, read - 1) +
+                             ": a NUL byte after the document (JSON text holds none)");
+  return root;
 }
+
+// [SECTION] checked readers over the document -----------------------------------------------------------
 
 double read_number(const json& j, const std::string& field) {
   if (!j.is_number()) throw InputError(field, "expected a number, got " + describe_json_value(j));

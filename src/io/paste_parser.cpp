@@ -474,6 +474,9 @@ PastedMatrix parse_paste(std::string_view text, const ImportLimits& limits) {
   if (text.size() > limits.max_bytes)
     fail("the text is " + std::to_string(text.size()) + " bytes, over the limit of " + std::to_string(limits.max_bytes));
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a byte order mark is not a column
+  // A NUL is no character of any format (and text passed on as a C string would end there): refused where it is.
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+    fail_at(text, nul, "a NUL byte (\\x00), which pasted text cannot hold");
   std::size_t start = 0;
   while (start < text.size() && is_space(text[start])) ++start;
   if (start >= text.size()) fail("the text is empty (expected rows of numbers, a Python list or a NumPy array)");

@@ -39,6 +39,35 @@ void pad8(std::string& out) {
 // The fields that may hold a block, as JSON pointers.
 const char* const block_fields[] = {"/x", "/context/x", "/w_q", "/w_k", "/w_v", "/w_o", "/positional/learned"};
 
+const JsonArrayLimit* find_limit(const std::string& pattern) {
+  for (const JsonArrayLimit& l : scenario_json_limits().arrays)
+    if (l.path == pattern) return &l;
+  return nullptr;
+}
+
+std::string limit_message(std::size_t max_items, const JsonArrayLimit* l) {
+  return "more than " + std::to_string(max_items) + " " + (l ? std::string(l->items) : std::string("items")) +
+         (l ? " (the limit of " + std::string(l->meaning) + ")" : std::string(" (the limit)"));
+}
+
+// A block of rows × cols numbers at `field` ("context.x") against the limits its JSON text is read under
+// (scenario_json_limits), refused with the message the JSON reader gives at the row where it would stop.
+void check_block_limits(const std::string& field, std::uint64_t rows, std::uint64_t cols) {
+  const JsonLimits& limits = scenario_json_limits();
+  const JsonArrayLimit* outer = find_limit(field);
+  const JsonArrayLimit* inner = find_limit(field + "[]");
+  const std::uint64_t max_rows = outer ? outer->max_items : limits.max_items_elsewhere;
+  const std::uint64_t max_cols = inner ? inner->max_items : limits.max_items_elsewhere;
+  if (cols > max_cols) throw InputError(field + "[0]", limit_message(max_cols, inner));
+  // the JSON reader counts a matrix's numbers as it goes: row `over` holds the first number past the limit
+  if (outer && outer->max_numbers > 0 && cols > 0) {
+    const std::uint64_t over = outer->max_numbers / cols;
+    if (rows > over && over < max_rows)
+      throw InputError(field, "more than " + std::to_string(outer->max_numbers) + " numbers (the limit of one matrix)");
+  }
+  if (rows > max_rows) throw InputError(field, limit_message(max_rows, outer));
+}
+
 }  // namespace
 
 std::string scenario_to_binary(const core::Scenario& s) {
@@ -72,7 +101,7 @@ core::Scenario scenario_from_binary(std::string_view in) {
   if (get_u32(in, 4) != version) throw InputError("", "binary scenario version " + std::to_string(get_u32(in, 4)) + " is not 1");
   const std::size_t header_bytes = get_u32(in, 8);
   if (header_bytes > in.size() - 12) throw InputError("", "binary scenario: the header runs past the end");
-  json doc = parse_json_text(in.substr(12, header_bytes), core::limits::max_json_bytes, core::limits::max_json_depth);
+  json doc = parse_json_text(in.substr(12, header_bytes), scenario_json_limits());
   std::size_t at = (12 + header_bytes + 7) / 8 * 8;
   // The blocks in order, each checked against what is left before anything of its size is kept.
   std::vector<std::string_view> blocks;
@@ -95,6 +124,10 @@ core::Scenario scenario_from_binary(std::string_view in) {
     if (!index.is_number_unsigned() || index.get<std::uint64_t>() >= blocks.size())
       throw InputError(std::string(field + 1), "refers to a block the buffer does not have");
     const std::string_view block = blocks[index.get<std::size_t>()];
+    std::string name(field + 1);  // "/context/x" → "context.x", as the JSON reader names it
+    for (char& c : name)
+      if (c == '/') c = '.';
+    check_block_limits(name, get_u32(block, 0), get_u32(block, 4));
     value = json::binary(std::vector<std::uint8_t>(block.begin(), block.end()));  // read by read_matrix
   }
   return scenario_from_json(doc);

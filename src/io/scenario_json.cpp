@@ -2,6 +2,7 @@
 // checking each size against core/limits.hpp before the matrix of that size is built.
 #include "io/scenario_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -9,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "io/json_reader.hpp"
+#include "io/user_text.hpp"
 
 namespace ap::io {
 
@@ -23,9 +25,7 @@ void reject_unknown_fields(const json& object, const std::string& where, const s
     if (known.count(item.key())) continue;
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    // The key is the user's text: quote it as describe_json_value does (short, escaped), without the quotes.
-    const std::string quoted = describe_json_value(json(item.key()));
-    const std::string name = quoted.substr(1, quoted.size() - 2);
+    const std::string name = bare_user_text(item.key());  // the user's text: short, escaped
     throw InputError(where.empty() ? name : where + "." + name, "unknown field (known: " + list + ")");
   }
 }
@@ -265,9 +265,38 @@ core::Scenario scenario_from_json(const json& doc) {
   return s;
 }
 
-core::Scenario parse_scenario(std::string_view text) {
-  return scenario_from_json(parse_json_text(text, limits::max_json_bytes, limits::max_json_depth));
-}
+namespace {
+
+// The size of every array a scenario may hold, checked while its text is read (core/limits.hpp), so an
+// oversized matrix is refused before it is built; scenario_from_json checks the exact shapes afterwards.
+constexpr std::size_t wide_limit = static_cast<std::size_t>(limits::max_heads) * limits::max_head_width;  // heads·d_k
+constexpr std::size_t token_limit = limits::max_tokens, width_limit = limits::max_d_model;
+constexpr JsonArrayLimit scenario_arrays[] = {
+    {"x", token_limit, "rows", "tokens"}, {"x[]", width_limit, "numbers", "d_model"},
+    {"tokens", token_limit, "labels", "tokens"},
+    {"context.x", token_limit, "rows", "tokens"}, {"context.x[]", width_limit, "numbers", "d_model"},
+    {"context.tokens", token_limit, "labels", "tokens"},
+    {"w_q", width_limit, "rows", "d_model", limits::max_weight_elements}, {"w_q[]", wide_limit, "numbers", "heads·d_k"},
+    {"w_k", width_limit, "rows", "d_model", limits::max_weight_elements}, {"w_k[]", wide_limit, "numbers", "heads·d_k"},
+    {"w_v", width_limit, "rows", "d_model", limits::max_weight_elements}, {"w_v[]", wide_limit, "numbers", "heads·d_v"},
+    {"w_o", wide_limit, "rows", "heads·d_v", limits::max_weight_elements}, {"w_o[]", width_limit, "numbers", "d_model"},
+    {"b_q", wide_limit, "numbers", "heads·d_k"}, {"b_k", wide_limit, "numbers", "heads·d_k"},
+    {"b_v", wide_limit, "numbers", "heads·d_v"}, {"b_o", width_limit, "numbers", "d_model"},
+    {"mask", token_limit, "rows", "tokens"}, {"mask[]", token_limit, "entries", "tokens"},
+    {"mask.allow", token_limit, "rows", "tokens"}, {"mask.allow[]", token_limit, "entries", "tokens"},
+    {"mask.key_valid", token_limit, "entries", "tokens"},
+    {"positional.learned", token_limit, "rows", "tokens"}, {"positional.learned[]", width_limit, "numbers", "d_model"},
+    {"sinks", limits::max_heads, "numbers", "heads"},
+    {"d_output", token_limit, "rows", "tokens"}, {"d_output[]", width_limit, "numbers", "d_model"},
+};
+constexpr JsonLimits scenario_limits{limits::max_json_bytes, limits::max_json_depth, scenario_arrays,
+                                     std::max(wide_limit, token_limit)};
+
+}  // namespace
+
+const JsonLimits& scenario_json_limits() { return scenario_limits; }
+
+core::Scenario parse_scenario(std::string_view text) { return scenario_from_json(parse_json_text(text, scenario_limits)); }
 
 json matrix_to_json(const core::Matrix& m) {
   json rows = json::array();

@@ -15,6 +15,10 @@ namespace ap::io {
 // Throws core::InputError naming the field (`w_k[3][1]: expected a number, got "abc"`).
 core::Scenario parse_scenario(std::string_view text);
 core::Scenario scenario_from_json(const nlohmann::json& doc);
+// The limits parse_scenario enforces while it reads the text (io/json_reader.hpp): also those of the header
+// of a binary scenario (io/scenario_binary.hpp).
+struct JsonLimits;
+const JsonLimits& scenario_json_limits();
 
 // How a matrix is written: arrays of rows (the JSON of SPEC §1), or a reference to a binary block
 // (io/scenario_binary.hpp, the page's autosave and fast loading).

@@ -5,7 +5,7 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "io/base64url.hpp"
-#include "io/deflate.hpp"
+#include "io/raw_deflate.hpp"
 #include "io/user_text.hpp"
 
 namespace ap::io {

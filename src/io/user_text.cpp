@@ -1,13 +1,9 @@
-// Quoting user text for messages.
+// Quoting user text for messages: one escaping walk, with or without the quotes.
 #include "io/user_text.hpp"
-
-#include <cstddef>
 
 namespace ap::io {
 
 namespace {
-
-constexpr std::size_t max_quoted = 40;  // bytes of user text repeated in a message
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (overlongs and surrogates refused), 0 if none.
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
@@ -31,19 +27,23 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return len;
 }
 
-}  // namespace
-
-std::string quote_user_text(std::string_view text) {
+std::string escaped(std::string_view text, std::size_t max_bytes, bool quoted) {
   static const char hex[] = "0123456789ABCDEF";
-  std::string out = "\"";
+  std::string out;
   std::size_t i = 0;
-  for (; i < text.size() && i < max_quoted;) {
+  while (i < text.size() && i < max_bytes) {
     const auto c = static_cast<unsigned char>(text[i]);
     const std::size_t len = utf8_sequence(text, i);
-    if (len > 1 && i + len > max_quoted) break;  // never split a character at the cut
-    if (c == '"' || c == '\\') {
+    if (len > 1 && i + len > max_bytes) break;  // never split a character at the cut
+    if (quoted && (c == '"' || c == '\\')) {
       out += '\\';
       out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
     } else if (len == 0 || c < 0x20 || c == 0x7F) {
       out += "\\x";
       out += hex[c >> 4];
@@ -56,8 +56,15 @@ std::string quote_user_text(std::string_view text) {
     ++i;
   }
   if (i < text.size()) out += "...";
-  out += '"';
   return out;
 }
+
+}  // namespace
+
+std::string quote_user_text(std::string_view text, std::size_t max_bytes) {
+  return "\"" + escaped(text, max_bytes, true) + "\"";
+}
+
+std::string bare_user_text(std::string_view text, std::size_t max_bytes) { return escaped(text, max_bytes, false); }
 
 }  // namespace ap::io

@@ -14,7 +14,7 @@ inline constexpr std::size_t max_share_link_chars = 16384;
 
 void draw_file_bar(AppState& state, ViewState& view);
 
-// "scenario as a share link": page_url + "#z=<compressed scenario>".
+// "scenario as a share link": page_url + "#s=z.<compressed scenario>" (io/share_link.hpp).
 std::string share_link(const AppState& state);
 
 }  // namespace ap::ui

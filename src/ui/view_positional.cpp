@@ -51,8 +51,8 @@ void draw_positional_view(AppState& state, ViewState& view) {
       ImGui::SameLine();
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
       ImGui::SliderInt("offset r", &offset, -8, 8);
-      // The trace's q and k are already rotated by their own row positions; the demo treats the chosen rows as
-      // vectors at position 0 and asks the core for their scores at positions (p, p + r).
+      // The demo takes the trace's q, k rows as they are (already turned by RoPE at their own rows) and has the
+      // core turn them further, q by p and k by p + offset: the score depends on the offset alone, whatever p.
       std::vector<double> q(h.q.row(qi).data(), h.q.row(qi).data() + h.q.cols());
       std::vector<double> k(h.k.row(kj).data(), h.k.row(kj).data() + h.k.cols());
       const auto scores = core::rope_scores_at_offset(q, k, offset, 12, s.positional.rope_base, s.positional.rope_pairing);

@@ -11,7 +11,8 @@ attention-cli.js. Standard library only.
                                                   `golden CASES_DIR variants`: the float backends only on the
                                                   cases with SPEC 1b fields (the reference on all), for node,
                                                   where each run starts a WebAssembly module
-  cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments
+  cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments, FILE of every kind
+                                                  (directory, /dev/zero, endless stdin), unwritable output
   cli_driver.py grad      CASES_DIR   -- CLI...   `grad FILE` on every golden gradient case (reference 1e-9 and
                                                   simd/tiled 1e-4 of torch.autograd), refusals
   cli_driver.py train                 -- CLI...   `train --list`, `train` of every task to its threshold, refusals
@@ -61,7 +62,8 @@ def malformed(cases_file, cli):
     if len(cases) < 30:
         fail(f"only {len(cases)} malformed cases")
     for case in cases:
-        check_refusal(case["name"], run(cli, ["run", "-"], expand(case).encode("utf-8")), case["error"])
+        expected = case.get("cli_error", case["error"])
+        check_refusal(case["name"], run(cli, ["run", "-"], expand(case).encode("utf-8")), expected)
     return len(cases)
 
 
@@ -197,7 +199,10 @@ def commands(cli):
     # bad arguments: exit 2 and one line on stderr, never a crash
     bad = [
         (["run", "-", "--backend", "nope"], scenario, '--backend: unknown backend "nope" (see `attention-cli backends`)'),
-        (["run", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json"'),
+        (["run", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json" (No such file or directory)'),
+        (["bench", "--backends", "reference", "--n", "65536"], b"",
+         "--backends: the reference backend (plain loops in double) is benchmarked up to --n 8192; "
+         "at 65536 tokens it would run for hours (leave it out of --backends)"),
         (["bench", "--n", "0"], b"", "--n: expected 1 to 65536"),
         (["bench", "--d-model", "10", "--heads", "3"], b"", "--heads: expected a divisor of --d-model"),
         (["bench", "--backends", "reference,nope"], b"", '--backends: unknown backend "nope"'),
@@ -208,7 +213,51 @@ def commands(cli):
     for args, stdin, message in bad:
         check_refusal("attention-cli " + " ".join(args), run(cli, args, stdin), message)
         checks += 1
+    checks += inputs_and_outputs(cli, scenario)
     return checks
+
+
+def inputs_and_outputs(cli, scenario):
+    """FILE of every kind (a directory, a device that never ends, an endless pipe) and an output that cannot be
+    written: each refused with exit status 2 and a line naming what went wrong, the input read no further
+    than the 64 MiB limit."""
+    limit = "holds more than 67108864 bytes, the limit of a scenario (reading stopped there)"
+    scratch = tempfile.mkdtemp(prefix="ap_cli_inputs_")
+    check_refusal("run DIRECTORY", run(cli, ["run", scratch]),
+                  f'FILE: "{scratch}" is a directory (expected a scenario JSON file)')
+    big = os.path.join(scratch, "big.json")
+    with open(big, "wb") as f:
+        f.truncate(64 * 1024 * 1024 + 1)  # sparse: one byte over the limit, refused before reading
+    check_refusal("run a file over the limit", run(cli, ["run", big]),
+                  f'FILE: "{big}" is 67108865 bytes, over the limit of 67108864 for a scenario')
+    shutil.rmtree(scratch)
+    check_refusal("run /dev/zero", run(cli, ["run", "/dev/zero"]), 'FILE: "/dev/zero" ' + limit)
+    # an endless standard input: written until the CLI stops reading (it must, at the limit) and exits
+    process = subprocess.Popen(cli + ["run", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    chunk = b"[" * (1 << 20)
+    written = 0
+    try:
+        while written < (256 << 20):
+            process.stdin.write(chunk)
+            written += len(chunk)
+    except BrokenPipeError:
+        pass
+    out, err = process.communicate(timeout=120)  # closes standard input
+    check_refusal("run - (endless)", subprocess.CompletedProcess(process.args, process.returncode, out, err),
+                  "FILE: standard input " + limit)
+    if written >= (256 << 20):
+        fail(f"run - (endless): took all {written} bytes instead of stopping at the limit")
+    # an output that cannot be written: exit status 2, not 0
+    with open("/dev/full", "wb") as full:
+        for args, stdin in ((["run", "-"], scenario), (["backends"], b""), (["run", "-", "--rows", "0"], scenario),
+                            (["grad", "-"], scenario), (["train", "--list"], b"")):
+            result = subprocess.run(cli + args, input=stdin, stdout=full, stderr=subprocess.PIPE, timeout=300)
+            name = "attention-cli " + " ".join(args) + " > /dev/full"
+            check_refusal(name, subprocess.CompletedProcess(result.args, result.returncode, b"", result.stderr))
+            # natively the reason follows: " (No space left on device)"; node's stdout does not say why
+            if not result.stderr.startswith(b"attention-cli: cannot write the output to standard output"):
+                fail(f"{name}: stderr {result.stderr[:300]!r}")
+    return 6
 
 
 GRAD_KEYS = ("d_x", "d_w_q", "d_w_k", "d_w_v", "d_w_o", "d_b_q", "d_b_v", "d_b_o", "d_context_x", "d_learned")
@@ -256,12 +305,16 @@ def grad(cases_dir, cli):
         (["grad", "-", "--backend", "eigen"], scenario,
          '--backend: "eigen" has no backward pass (gradients run on reference, simd, tiled)'),
         (["grad", "-", "--backend", "nope"], scenario, '--backend: unknown backend "nope" (gradients run on reference, simd, tiled)'),
+        # the name is quoted as all user text is (io/user_text.hpp): the message stays one line
+        (["grad", "-", "--backend", "a\nb"], scenario,
+         '--backend: unknown backend "a\\nb" (gradients run on reference, simd, tiled)'),
         (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0]]}', "d_output: expected 2 rows (tokens), got 1"),
         (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0], ["a", 1]]}',
          'd_output[1][0]: expected a number, got "a"'),
         (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0], [1]]}',
          "d_output[1]: expected 2 numbers (d_model), got 1"),
-        (["grad", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json"'),
+        (["grad", "/nonexistent/scenario.json"], b"",
+         'FILE: cannot open "/nonexistent/scenario.json" (No such file or directory)'),
         (["grad"], b"", None),
     ]
     for args, stdin, message in bad:
@@ -341,6 +394,8 @@ def train(cli):
     bad = [
         (["train"], "--task: is required (see `attention-cli train --list`)"),
         (["train", "--task", "nope"], '--task: unknown task "nope" (tasks: previous_token, induction, lookup, running_max)'),
+        (["train", "--task", "a\nb"], '--task: unknown task "a\\nb" (tasks: previous_token, induction, lookup, running_max)'),
+        (["train", "--task", "induction", "--scale", "a\tb"], '--scale: expected inv_sqrt_dk or none, got "a\\tb"'),
         (["train", "--task", "induction", "--steps", "-3"], "--steps: expected 1 to 1000000, got -3"),
         (["train", "--task", "induction", "--scale", "half"], '--scale: expected inv_sqrt_dk or none, got "half"'),
         (["train", "--task", "induction", "--lr", "-1"], None),

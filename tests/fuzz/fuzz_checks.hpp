@@ -1,6 +1,6 @@
 // What every fuzz target asserts besides "no crash, no sanitizer report": a refusal is a core::InputError
 // whose message is one line of valid UTF-8 naming its source; anything else thrown escapes and aborts.
-// Depends on core and std only.
+// Depends on core, std and tests/support only.
 #pragma once
 
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "support/utf8.hpp"
 
 namespace ap::fuzz {
 
@@ -16,18 +17,6 @@ namespace ap::fuzz {
 [[noreturn]] inline void fail(const char* what, std::string_view detail = "") {
   std::fprintf(stderr, "fuzz check failed: %s %.*s\n", what, static_cast<int>(detail.size()), detail.data());
   std::abort();
-}
-
-inline bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
 }
 
 // A refusal's message: "<prefix>..." on one line, valid UTF-8, of bounded length. The longest legitimate
@@ -38,7 +27,7 @@ inline void check_refusal(const core::InputError& e, std::string_view prefix) {
   if (message.rfind(prefix, 0) != 0) fail("message without its prefix:", message);
   if (message.find('\n') != std::string::npos || message.find('\r') != std::string::npos)
     fail("message of more than one line:", message);
-  if (!valid_utf8(message)) fail("message that is not UTF-8:", message);
+  if (!test::valid_utf8(message)) fail("message that is not well-formed UTF-8:", message);
   if (message.size() > 1024) fail("message longer than 1024 bytes:", message);
 }
 

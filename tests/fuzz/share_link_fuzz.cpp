@@ -8,7 +8,7 @@
 
 #include "fuzz_checks.hpp"
 #include "core/limits.hpp"
-#include "io/deflate.hpp"
+#include "io/raw_deflate.hpp"
 #include "io/share_link.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -50,7 +50,7 @@ TEST_CASE("export: numbers are the shortest decimal that reads back exactly") {
   CHECK(format_double(0.1f) == "0.10000000149011612");
   CHECK(format_double(123456789012345678.0) == "1.2345678901234568e+17");
   CHECK(format_double(std::numeric_limits<double>::max()) == "1.7976931348623157e+308");
-  CHECK(format_double(std::numeric_limits<double>::denorm_min()) == "4.94065645841247e-324");
+  CHECK(format_double(std::numeric_limits<double>::denorm_min()) == "5e-324");  // shortest that reads back
   CHECK(format_double(std::numeric_limits<double>::min()) == "2.2250738585072014e-308");
 }
 

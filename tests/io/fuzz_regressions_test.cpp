@@ -27,13 +27,13 @@ TEST_CASE("fuzz regression: a JSON syntax error quotes 40 bytes of the token, no
   // token, whole)
   const std::string key(500, 'k');
   const std::string message = error_of([&] { ap::io::parse_scenario("{\"" + key + "\"b: 1}"); });
-  CHECK(message == std::string(35, 'k') + "...: not valid JSON at line 1, column 504: syntax error while parsing object "
-                                          "separator - invalid literal; last read: '\"" + std::string(36, 'k') +
+  CHECK(message == std::string(40, 'k') + "...: not valid JSON at line 1, column 504: syntax error while parsing object "
+                                          "separator - invalid literal; last read: '\"" + std::string(39, 'k') +
                        "...'; expected ':'");
   // an unclosed string runs to the end of the document
   const std::string unclosed = error_of([&] { ap::io::parse_scenario("{\"version\": 1, \"x\": [[1]], \"tokens\": [\"" + std::string(100000, 'a')); });
   CHECK(unclosed.size() < 300);
-  CHECK(unclosed.find("last read: '\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'") != std::string::npos);
+  CHECK(unclosed.find("last read: '\"" + std::string(39, 'a') + "...'") != std::string::npos);
 }
 
 TEST_CASE("fuzz regression: an .npy header key with a newline is quoted, keeping the message on one line") {
@@ -44,9 +44,9 @@ TEST_CASE("fuzz regression: an .npy header key with a newline is quoted, keeping
   file += '\0';
   file += header;
   const std::string message = error_of([&] { ap::io::read_npy(file); });
-  CHECK(message == "npy: header, column 42: unknown key \"shape\\x0A\" (expected 'descr', 'fortran_order' and 'shape')");
+  CHECK(message == "npy: header, column 42: unknown key \"shape\\n\" (expected 'descr', 'fortran_order' and 'shape')");
   std::string no_colon = "{'descr': '<f8', 'fortran_order': False, 'sha\npe' (1,)}";
   file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(no_colon.size()) + '\0' + no_colon;
   CHECK(error_of([&] { ap::io::read_npy(file); }) ==
-        "npy: header, column 51: expected ':' after the key \"sha\\x0Ape\", got \"(1,)}\"");
+        "npy: header, column 51: expected ':' after the key \"sha\\npe\", got \"(1,)}\"");
 }

@@ -191,6 +191,18 @@ TEST_CASE("paste: malformed text names the line and column") {
       {"1 2\n3 \xFF", "paste: line 2, column 3: expected a number, got \"\\xFF\""},
       {"1," + std::string(60, 'z'), "paste: line 1, column 3: expected a number, got \"" + std::string(40, 'z') + "...\""},
       {"1,\"a\x01\"", "paste: line 1, column 3: expected a number, got \"a\\x01\""},
+      {"1 2\n3 a\tb\n", "paste: line 2, column 3: expected a number, got \"a\""},
+      // a lone surrogate (the page writes one as its three bytes, WTF-8) and overlong forms: bytes, not another character
+      {"1,\xED\xA0\x80", "paste: line 1, column 3: expected a number, got \"\\xED\\xA0\\x80\""},
+      {"1,\xED\xB0\x80,2", "paste: line 1, column 3: expected a number, got \"\\xED\\xB0\\x80\""},
+      {"1,\xC0\xB1", "paste: line 1, column 3: expected a number, got \"\\xC0\\xB1\""},
+      {"1,\xE0\x80\xB1", "paste: line 1, column 3: expected a number, got \"\\xE0\\x80\\xB1\""},
+      {"1,\xF4\x90\x80\x80", "paste: line 1, column 3: expected a number, got \"\\xF4\\x90\\x80\\x80\""},
+      // a NUL byte, wherever it is, with what follows it (a C string would have ended there)
+      {std::string("1\0,2\n3,4", 9), "paste: line 1, column 2: a NUL byte (\\x00), which pasted text cannot hold"},
+      {std::string("1,2\n3,4\0", 8), "paste: line 2, column 4: a NUL byte (\\x00), which pasted text cannot hold"},
+      {std::string("\0", 1), "paste: line 1, column 1: a NUL byte (\\x00), which pasted text cannot hold"},
+      {std::string("[1, 2]\0[3]", 10), "paste: line 1, column 7: a NUL byte (\\x00), which pasted text cannot hold"},
   };
   for (const auto& c : cases) {
     INFO(c.text);

@@ -2,7 +2,9 @@
 // malformed buffer refused with a message (never read past its end, never a crash).
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "core/error.hpp"
 #include "io/scenario_binary.hpp"
@@ -62,4 +64,54 @@ TEST_CASE("binary scenario: malformed buffers are refused by name") {
   const std::uint32_t rows = 5000;
   std::memcpy(&huge[first_block], &rows, 4);
   expect_refused(huge, "runs past the end");
+}
+
+namespace {
+
+// A buffer of io/scenario_binary.hpp by hand: `header` and one block of rows × cols zeros.
+std::string buffer_with_block(const std::string& header, std::uint32_t rows, std::uint32_t cols) {
+  std::string out = "APSB";
+  const auto u32 = [&](std::uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
+  u32(1);
+  u32(static_cast<std::uint32_t>(header.size()));
+  out += header;
+  while (out.size() % 8 != 0) out.push_back('\0');
+  u32(rows);
+  u32(cols);
+  out.append(static_cast<std::size_t>(rows) * cols * sizeof(double), '\0');
+  return out;
+}
+
+std::string refusal(const std::string& bytes) {
+  try {
+    ap::io::scenario_from_binary(bytes);
+  } catch (const ap::core::InputError& e) {
+    return e.error.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+// The page's fast loading sends a large scenario as blocks: past a limit it is refused with the message the JSON
+// reader gives for the same matrix written as text (tests/malformed/cases.json), at the row where that one stops.
+TEST_CASE("binary scenario: a block past a limit gets the JSON reader's message") {
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":{"$block":0}})", 5000, 4)) ==
+        "x: more than 4096 rows (the limit of tokens)");
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":{"$block":0}})", 2, 1025)) ==
+        "x[0]: more than 1024 numbers (the limit of d_model)");
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":[[0]],"context":{"x":{"$block":0}}})", 4097, 1)) ==
+        "context.x: more than 4096 rows (the limit of tokens)");
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":[[0]],"w_q":{"$block":0}})", 1025, 1)) ==
+        "w_q: more than 1024 rows (the limit of d_model)");
+  // 4097 rows of 1024: the numbers pass 4,194,304 in row 4096, before the row limit (1024·heads·d_v rows) does
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":[[0]],"w_o":{"$block":0}})", 4097, 1024)) ==
+        "w_o: more than 4194304 numbers (the limit of one matrix)");
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":[[0]],"positional":{"learned":{"$block":0}}})", 4097, 1)) ==
+        "positional.learned: more than 4096 rows (the limit of tokens)");
+  // the header is read under the same limits as a scenario's text
+  std::string labels = R"("t")";
+  for (int i = 1; i < 5000; ++i) labels += R"(,"t")";
+  CHECK(refusal(buffer_with_block(R"({"version":1,"x":{"$block":0},"tokens":[)" + labels + "]}", 1, 1)) ==
+        "tokens: more than 4096 labels (the limit of tokens)");
 }

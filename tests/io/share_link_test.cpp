@@ -1,9 +1,11 @@
-// Share links (io/share_link) and what they stand on: base64url and our raw DEFLATE (io/deflate).
-// Round trips of edge cases, random bytes and every preset's JSON; the compression ratio on a preset;
-// malformed streams and fragments refused with core::InputError. Natively, when zlib is found
-// (AP_HAVE_ZLIB), our streams are checked against zlib's in both directions.
+// Share links (io/share_link) and what they stand on: base64url and raw DEFLATE through zlib (io/raw_deflate).
+// Links made by the build before zlib (tests/io/fixtures/share_links_v1.json) open to exactly their JSON;
+// round trips of edge cases, random bytes and every preset's JSON; the compression ratio on a preset;
+// malformed streams and fragments refused with core::InputError.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -12,13 +14,13 @@
 #include "core/limits.hpp"
 #include "core/presets.hpp"
 #include "io/base64url.hpp"
-#include "io/deflate.hpp"
+#include "io/raw_deflate.hpp"
 #include "io/scenario_json.hpp"
 #include "io/share_link.hpp"
 
-#ifdef AP_HAVE_ZLIB
-#include <zlib.h>
-#endif
+#include <nlohmann/json.hpp>
+
+#include "support/files.hpp"
 
 namespace {
 
@@ -85,40 +87,14 @@ std::string zeros_bomb(std::size_t n) {
   return b.bytes;
 }
 
-#ifdef AP_HAVE_ZLIB
-std::string zlib_deflate_raw(const std::string& data, int level, int strategy = Z_DEFAULT_STRATEGY) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, -15, 8, strategy) == Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  REQUIRE(rc == Z_STREAM_END);
-  return out;
+// FNV-1a, 64 bits: how the fixtures name texts too long to hold.
+std::string fnv1a64_hex(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
-
-// zlib's inflate of a raw stream; it must end exactly at the end of `packed`.
-std::string zlib_inflate_raw(const std::string& packed, std::size_t size) {
-  z_stream z{};
-  REQUIRE(inflateInit2(&z, -15) == Z_OK);
-  std::string out(size + 1, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
-  z.avail_in = static_cast<uInt>(packed.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = inflate(&z, Z_FINISH);
-  const auto left = z.avail_in;
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  CHECK(rc == Z_STREAM_END);
-  CHECK(left == 0);
-  return out;
-}
-#endif
 
 }  // namespace
 
@@ -231,7 +207,7 @@ TEST_CASE("share link: legacy s= links, and fragments that are not links") {
   CHECK(error("z=ab%cd") == "share link: character 2 is not base64url (A-Z, a-z, 0-9, - or _): \"%\"");
   CHECK(error("z=AAAA") == "share link: the compressed data ends early");  // a stored block cut short
   CHECK(error("z=" + ap::io::base64url_encode("\x07")) ==
-        "share link: the compressed data has a block of type 3, which DEFLATE reserves");
+        "share link: the compressed data is corrupt (invalid block type)");
   // A bomb: a quarter megabyte that would inflate past the scenario size limit, refused at the limit.
   CHECK(error("z=" + ap::io::base64url_encode(zeros_bomb(ap::core::limits::max_json_bytes + 1000))) ==
         "share link: the data is larger than " + std::to_string(ap::core::limits::max_json_bytes) +
@@ -272,29 +248,29 @@ TEST_CASE("inflate: malformed streams are refused, never read past their end") {
     CHECK(refused > 19000);
   }
   SECTION("hand-made streams") {
-    CHECK(error("\x07") == "share link: the compressed data has a block of type 3, which DEFLATE reserves");
+    CHECK(error("\x07") == "share link: the compressed data is corrupt (invalid block type)");
     Bits far;  // fixed block: "a", then a match of 3 at distance 2
     far.put(1, 1), far.put(1, 2), far.put_code(0x30 + 'a', 8), far.put_code(1, 7), far.put_code(1, 5);
-    CHECK(error(far.bytes) == "share link: the compressed data refers back past the start of the data");
+    CHECK(error(far.bytes) == "share link: the compressed data is corrupt (invalid distance too far back)");
     Bits first;  // fixed block: a match before any byte
     first.put(1, 1), first.put(1, 2), first.put_code(1, 7), first.put_code(0, 5);
-    CHECK(error(first.bytes) == "share link: the compressed data refers back past the start of the data");
+    CHECK(error(first.bytes) == "share link: the compressed data is corrupt (invalid distance too far back)");
     Bits bad_code;  // fixed block: literal/length code 286
     bad_code.put(1, 1), bad_code.put(1, 2), bad_code.put_code(0xC0 + 286 - 280, 8);
-    CHECK(error(bad_code.bytes) == "share link: the compressed data has an invalid length code");
+    CHECK(error(bad_code.bytes) == "share link: the compressed data is corrupt (invalid literal/length code)");
     Bits stored;  // LEN 1, NLEN not its complement
     stored.put(1, 3), stored.put(0, 5), stored.put(1, 16), stored.put(0, 16), stored.put('a', 8);
-    CHECK(error(stored.bytes) == "share link: the compressed data has a stored block whose length check does not match");
+    CHECK(error(stored.bytes) == "share link: the compressed data is corrupt (invalid stored block lengths)");
     Bits crowded;  // dynamic block whose code-length code has four codes of one bit
     crowded.put(1, 1), crowded.put(2, 2), crowded.put(0, 5), crowded.put(0, 5), crowded.put(0, 4);
     for (int k = 0; k < 4; ++k) crowded.put(1, 3);
     CHECK(error(crowded.bytes) ==
-          "share link: the compressed data has an invalid Huffman code (more codes than its lengths allow)");
+          "share link: the compressed data is corrupt (invalid code lengths set)");
     Bits repeat_first;  // dynamic block starting its code lengths with "repeat the previous one"
     repeat_first.put(1, 1), repeat_first.put(2, 2), repeat_first.put(0, 5), repeat_first.put(0, 5),
         repeat_first.put(0, 4), repeat_first.put(1, 3), repeat_first.put(1, 3), repeat_first.put(0, 3),
         repeat_first.put(0, 3), repeat_first.put_code(0, 1), repeat_first.put(0, 2);
-    CHECK(error(repeat_first.bytes) == "share link: the compressed data repeats a code length before the first one");
+    CHECK(error(repeat_first.bytes) == "share link: the compressed data is corrupt (invalid bit length repeat)");
   }
   SECTION("output over max_output is refused before it is written") {
     const std::string data(1000, 'a');
@@ -307,25 +283,22 @@ TEST_CASE("inflate: malformed streams are refused, never read past their end") {
   }
 }
 
-#ifdef AP_HAVE_ZLIB
-TEST_CASE("deflate: zlib inflates ours, and we inflate zlib's (levels 1, 6, 9)") {
-  std::mt19937 rng(9);
-  std::vector<std::string> inputs = {"", "a", std::string(300000, 'z'), random_bytes(rng, 100000),
-                                     random_numbers_text(rng, 200000), random_bytes(rng, 50000, 5)};
-  for (const auto& info : ap::core::presets()) inputs.push_back(preset_json(info.id));
-  for (const std::string& data : inputs) {
-    INFO("input of " << data.size() << " bytes");
-    CHECK(zlib_inflate_raw(deflate_raw(data), data.size()) == data);
-    for (int level : {1, 6, 9}) CHECK(inflate_raw(zlib_deflate_raw(data, level), data.size()) == data);
-    CHECK(inflate_raw(zlib_deflate_raw(data, 9, Z_FIXED), data.size()) == data);
-    CHECK(inflate_raw(zlib_deflate_raw(data, 9, Z_HUFFMAN_ONLY), data.size()) == data);
+TEST_CASE("share link: links made before zlib, by every preset, open bit for bit") {
+  const nlohmann::json doc = nlohmann::json::parse(ap::test::read_text_file(AP_IO_FIXTURES "/share_links_v1.json"));
+  const auto& links = doc.at("links");
+  REQUIRE(links.size() >= 20);
+  for (const auto& link : links) {
+    INFO(link.at("name").get<std::string>() << " (made by " << link.at("made_by").get<std::string>() << ")");
+    const std::string fragment = link.at("fragment").get<std::string>();
+    REQUIRE(fragment.rfind("s=z.", 0) == 0);
+    const std::string json = ap::io::scenario_json_from_fragment(fragment);
+    if (link.contains("json")) {
+      CHECK(json == link.at("json").get<std::string>());
+    } else {
+      CHECK(json.size() == link.at("json_bytes").get<std::size_t>());
+      CHECK(fnv1a64_hex(json) == link.at("json_fnv1a64").get<std::string>());
+    }
+    // the older z= form carried the same stream
+    CHECK(ap::io::scenario_json_from_fragment("#z=" + fragment.substr(4)) == json);
   }
-  // Dynamic Huffman pays on numbers: well under zlib's fixed-Huffman size, near its level 9.
-  const std::string json = preset_json("random");
-  const double ours = static_cast<double>(deflate_raw(json).size());
-  INFO("ours " << ours << ", zlib fixed " << zlib_deflate_raw(json, 9, Z_FIXED).size() << ", zlib 9 "
-               << zlib_deflate_raw(json, 9).size());
-  CHECK(ours < 0.85 * static_cast<double>(zlib_deflate_raw(json, 9, Z_FIXED).size()));
-  CHECK(ours < 1.05 * static_cast<double>(zlib_deflate_raw(json, 9).size()));
 }
-#endif
