@@ -1,6 +1,7 @@
 // Shared shell: ImGui context, fonts, frame.
 #include "app/shell.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <fstream>
@@ -24,8 +25,10 @@ namespace {
 // What a frame gives the computation under way in the page (a thread on the desktop ignores it): half of a
 // 60 Hz frame, so frames keep coming at about 30 per second or more while a large layer computes.
 constexpr double compute_budget_ms = 8.0;
-// What a frame gives the training lab's runs (on this thread: a step of its small models is well under 1 ms).
-constexpr double training_budget_ms = 6.0;
+// What a frame gives the training lab's runs (on this thread: a step of its small models is about a millisecond):
+// a quarter of the time between frames, at least 6 ms and at most 40, so training keeps pace with the display
+// where frames are slow to draw (a software-rendered page) and frames keep at least 3/4 of their rate.
+double training_budget_ms(double frame_interval_ms) { return std::clamp(0.25 * frame_interval_ms, 6.0, 40.0); }
 }  // namespace
 
 Shell::Shell(GLFWwindow* window, const ShellConfig& config)
@@ -83,12 +86,14 @@ void Shell::frame() {
 void Shell::render() {
   glfwPollEvents();
   const auto t0 = std::chrono::steady_clock::now();
+  const double interval_ms = frame_started_ ? std::chrono::duration<double, std::milli>(t0 - *frame_started_).count() : 0.0;
+  frame_started_ = t0;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   try {
     state_.poll(compute_budget_ms);  // the computation under way gets its slice, and its result when it arrives
-    trainer_.advance(training_budget_ms);
+    trainer_.advance(training_budget_ms(interval_ms));
     ui::draw_playground(state_, view_);
   } catch (...) {
     // Nothing a view throws may stop the app (a bug, an allocation that failed): the windows the frame left

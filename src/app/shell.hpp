@@ -2,6 +2,8 @@
 // the app state, and one frame of UI. The platform mains (main_native.cpp, main_web.cpp) own the window.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "app/gl_textures.hpp"
@@ -57,6 +59,7 @@ class Shell {
   ui::ViewState view_;
   GlTextureStore textures_;  // after the GL context exists (the platform main made it current)
   double last_frame_ms_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> frame_started_;  // the last frame's start, for the interval
 };
 
 }  // namespace ap::app
