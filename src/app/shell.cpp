@@ -35,6 +35,7 @@ Shell::Shell(GLFWwindow* window, const ShellConfig& config)
     : window_(window), config_(config), ui_scale_(config.ui_scale), state_(service_, core::make_preset("classic")) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
+  ui::install_panel_context(panel_context_);
   ImGui::GetIO().IniFilename = nullptr;  // layout is code, not a file
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init(config_.glsl_version.c_str());

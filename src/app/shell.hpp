@@ -10,6 +10,7 @@
 #include "app/kernel_compute_service.hpp"
 #include "app/trainer_service.hpp"
 #include "ui/app_state.hpp"
+#include "ui/panel_context.hpp"
 #include "ui/views.hpp"
 
 struct GLFWwindow;
@@ -57,6 +58,7 @@ class Shell {
   TrainerService trainer_;
   ui::AppState state_;
   ui::ViewState view_;
+  ui::PanelContext panel_context_;  // hung on the ImGui context (ui/panel_context.hpp)
   GlTextureStore textures_;  // after the GL context exists (the platform main made it current)
   double last_frame_ms_ = 0;
   std::optional<std::chrono::steady_clock::time_point> frame_started_;  // the last frame's start, for the interval

@@ -110,15 +110,16 @@ void gather_heads(const core::MatrixF& src, int heads, int width, std::vector<fl
                   sizeof(float) * width);
 }
 
-// The allow-matrix and key-padding parts of the mask as N × ⌈M/32⌉ bits (causal and window are uniforms).
+// Where the mask has per-cell parts (an allow matrix, key padding): core's rule for every cell as N × ⌈M/32⌉
+// bits, the same rule the CPU kernels ask (causal and window are also uniforms, so the shader needs no bits
+// without those parts).
 std::vector<std::uint32_t> allow_bits(const core::MaskSpec& mask, int n, int m, std::uint32_t words) {
-  if (!mask.allow && !mask.key_valid) return {};
+  const core::MaskRule rule(mask, n, m);
+  if (!rule.needs_elementwise_check()) return {};
   std::vector<std::uint32_t> bits(static_cast<std::size_t>(n) * words, 0);
   for (int i = 0; i < n; ++i)
-    for (int j = 0; j < m; ++j) {
-      const bool ok = (!mask.allow || (*mask.allow)(i, j)) && (!mask.key_valid || (*mask.key_valid)[static_cast<std::size_t>(j)]);
-      if (ok) bits[static_cast<std::size_t>(i) * words + j / 32] |= 1u << (j % 32);
-    }
+    for (int j = 0; j < m; ++j)
+      if (rule.allowed(i, j)) bits[static_cast<std::size_t>(i) * words + j / 32] |= 1u << (j % 32);
   return bits;
 }
 

@@ -3,11 +3,6 @@
 
 namespace ap::ui {
 
-Exchange& exchange() {
-  static Exchange one;
-  return one;
-}
-
 void request_save(std::string name, std::string mime, std::string bytes) {
   exchange().saves.push_back({std::move(name), std::move(mime), std::move(bytes)});
 }

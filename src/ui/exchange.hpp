@@ -51,7 +51,7 @@ struct Exchange {
   bool notice_is_error = false;
 };
 
-Exchange& exchange();  // the one exchange between the panels and the platform
+Exchange& exchange();  // the exchange of the current panel context (ui/panel_context.hpp)
 
 // Requests any panel may make (the file bar, the heatmaps' context menus).
 void request_save(std::string name, std::string mime, std::string bytes);

@@ -22,9 +22,4 @@ std::optional<Rect> WidgetRects::find(const std::string& id) const {
   return it->second;
 }
 
-WidgetRects& widget_rects() {
-  static WidgetRects rects;
-  return rects;
-}
-
 }  // namespace ap::ui

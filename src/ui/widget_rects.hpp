@@ -34,6 +34,6 @@ class WidgetRects {
   std::string reveal_;
 };
 
-WidgetRects& widget_rects();  // the one registry the panels write to
+WidgetRects& widget_rects();  // the registry of the current panel context (ui/panel_context.hpp)
 
 }  // namespace ap::ui

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "ui/app_state.hpp"
+#include "ui/panel_context.hpp"
 #include "ui/playground.hpp"
 #include "ui/textures.hpp"
 #include "ui/widget_rects.hpp"
@@ -18,6 +19,7 @@ class NullUi {
  public:
   NullUi(float width = 1280, float height = 800) {
     ImGui::CreateContext();
+    ui::install_panel_context(panel);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(width, height);
@@ -107,6 +109,7 @@ class NullUi {
     }
   }
 
+  ui::PanelContext panel;  // hung on this ImGui context (ui/panel_context.hpp)
   ui::ViewState view;
   ui::NullTextureStore textures;
 };
