@@ -44,18 +44,21 @@ async function main() {
     feeds[name] = new ort.Tensor('float32', data, [n, d]);
   }
   for (let w = 0; w < warmup; ++w) await session.run(feeds);
-  const ms = [];
+  const ms = [], cpu = [];
   for (let r = 0; r < repeat; ++r) {
-    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage(), t0 = process.hrtime.bigint();
     await session.run(feeds);
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e3);
   }
   ms.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const median = ms[Math.floor(ms.length / 2)];
   const flops = { layer: 8 * n * d * d + 4 * n * n * d, attention: 4 * n * n * d, matmul: 2 * n * d * d }[opt.mode];
   console.log(JSON.stringify({
     backend: runtime === 'node' ? 'onnxruntime-node cpu' : 'onnxruntime-web wasm', n, d_model: d, mode: opt.mode,
-    ms_median: median, gflops: flops / (median * 1e6), max_rel_err: null,
+    ms_median: median, cpu_ms_median: cpu[Math.floor(cpu.length / 2)], gflops: flops / (median * 1e6), max_rel_err: null,
     peak_extra_mib: rssMiB('VmHWM:') - before, model: path.basename(model),
   }));
 }

@@ -3,13 +3,14 @@
 // B at a time (kernels/simd.hpp). Used for the projections (Kernel::matmul) and, on operands packed once
 // per head, for q·kᵀ and weights·v inside attention. Float accumulation in k order: the same rounding
 // class as the scalar kernel (tested to 1e-5 normwise against the double reference).
-// Depends on kernels/simd.hpp only.
+// Depends on kernels/simd.hpp and kernels/thread_pool.hpp only.
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
 #include "kernels/simd.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace ap::kernels::gemm {
 
@@ -21,7 +22,7 @@ namespace ap::kernels::gemm {
 #if defined(AP_GEMM_MR)  // tuning experiments only
 inline constexpr int mr = AP_GEMM_MR, nr_vectors = AP_GEMM_NV;
 #elif defined(AP_SIMD_AVX512)
-inline constexpr int mr = 8, nr_vectors = 2;  // 32 zmm registers: 16 accumulators fit
+inline constexpr int mr = 12, nr_vectors = 2;  // 32 zmm registers: 24 accumulators fit
 #elif defined(AP_SIMD_AVX2) || defined(AP_SIMD_WASM) || defined(AP_SIMD_SSE4)
 inline constexpr int mr = 4, nr_vectors = 2;
 #else
@@ -62,16 +63,22 @@ void packed_product(const float* a_packed, const float* b_packed, int rows, int 
 // Asked here, not through simd.hpp, because the fast kernels may be compiled with other flags than their callers.
 const char* instruction_set();
 
-// The general product with its own reusable packing buffers (allocated once, grown when needed).
+// The general product with its own reusable packing buffers (allocated once, grown when needed). On a pool of
+// several threads, B's panels are packed by all of them and the row blocks of C shared out, each thread packing the
+// A block it multiplies; every C entry is summed in the same order whatever the thread count (bit for bit).
 class Sgemm {
  public:
   // c (rows × cols, row stride ldc) = a (rows × inner, row stride lda) · b (inner × cols, row stride ldb);
   // b_transposed: b is given as cols × inner (row stride ldb), as k is for q·kᵀ.
   void run(int rows, int inner, int cols, const float* a, int lda, const float* b, int ldb, bool b_transposed,
-           float* c, int ldc);
+           float* c, int ldc, ThreadPool& pool);
+
+  // Rows of C per block: mc_block on one thread; else near it, in a count of blocks the threads share evenly.
+  static int row_block(int rows, int threads);
 
  private:
-  std::vector<float> a_pack_, b_pack_;
+  std::vector<std::vector<float>> a_pack_;  // one A block per thread
+  std::vector<float> b_pack_;
 };
 
 }  // namespace ap::kernels::gemm
