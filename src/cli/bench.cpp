@@ -54,6 +54,7 @@ double median_of(std::vector<double> v) {
 struct Timing {
   double ms = 0;      // median wall-clock time of a run
   double cpu_ms = 0;  // median CPU time of a run, every thread of the process together
+  std::vector<double> ms_runs, cpu_ms_runs;  // every timed run, in order
 };
 
 // Phase 1, memory: each candidate runs once (its first run: buffers allocated) under return_freed_memory,
@@ -86,7 +87,7 @@ std::vector<Timing> measure(const BenchOptions& o, std::vector<Candidate>& candi
   for (int r = o.warmup == 0 ? 1 : 0; r < o.repeat; ++r)
     for (std::size_t b = 0; b < count; ++b) timed(b);
   std::vector<Timing> medians;
-  for (std::size_t b = 0; b < count; ++b) medians.push_back({median_of(ms[b]), median_of(cpu_ms[b])});
+  for (std::size_t b = 0; b < count; ++b) medians.push_back({median_of(ms[b]), median_of(cpu_ms[b]), ms[b], cpu_ms[b]});
   return medians;
 }
 
@@ -106,6 +107,8 @@ nlohmann::json result_line(const BenchOptions& o, const std::string& name, const
           {"threads", kernels::uses_threads(name) ? o.threads : 1},
           {"ms_median", median.ms},
           {"cpu_ms_median", median.cpu_ms},
+          {"ms_runs", median.ms_runs},
+          {"cpu_ms_runs", median.cpu_ms_runs},
           {"gflops", flops / (median.ms * 1e6)},
           {"max_rel_err", err ? nlohmann::json(*err) : nlohmann::json()},
           {"peak_extra_mib", peak_mib},

@@ -87,9 +87,9 @@ core::KeyRange block_key_range(const core::MaskRule& mask, int i0, int i1) {
   return r.begin < r.end ? r : core::KeyRange{0, 0};
 }
 
-void scores_block(const float* q_packed, int rows, const PackedHead& head, int j0, int cols, float* s, int lds) {
-  gemm::packed_product(q_packed, head.k.data() + static_cast<std::size_t>(j0) * head.d_k, rows, head.d_k, cols, s,
-                       lds, false);
+void scores_block(const float* q, int q_stride, int rows, const PackedHead& head, int j0, int cols, float* s, int lds) {
+  gemm::panel_product(q, q_stride, head.k.data() + static_cast<std::size_t>(j0) * head.d_k, rows, head.d_k, cols, s,
+                      lds, false);
 }
 
 void weighted_sum_block(const float* p, int ldp, int rows, const PackedHead& head, int j0, int keys, float* out,
@@ -99,9 +99,9 @@ void weighted_sum_block(const float* p, int ldp, int rows, const PackedHead& hea
     const float* v_panel = head.v.data() + static_cast<std::size_t>(c0) * head.m + static_cast<std::size_t>(j0) * gemm::nr;
     const int cols = std::min(gemm::nr, head.d_v - c0);
     for (int i0 = 0; i0 < rows; i0 += gemm::mr)
-      gemm::micro_kernel_rows(keys, p + static_cast<std::size_t>(i0) * ldp, ldp, v_panel,
-                              out + static_cast<std::size_t>(i0) * ldo + c0, ldo, std::min(gemm::mr, rows - i0), cols,
-                              accumulate);
+      gemm::micro_kernel(keys, p + static_cast<std::size_t>(i0) * ldp, ldp, v_panel,
+                         out + static_cast<std::size_t>(i0) * ldo + c0, ldo, std::min(gemm::mr, rows - i0), cols,
+                         accumulate);
   }
 }
 

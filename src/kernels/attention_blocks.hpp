@@ -47,9 +47,9 @@ int query_rows(int n, int threads, int most);
 // every row's key_range(i) (their union, as both ends grow with i). {0, 0} when no row sees any key.
 core::KeyRange block_key_range(const core::MaskRule& mask, int i0, int i1);
 
-// s (rows × cols, row stride lds) = q block (packed by pack_a with depth d_k) · kᵀ[:, j0 : j0 + cols).
+// s (rows × cols, row stride lds) = q block (rows × d_k, row stride q_stride) · kᵀ[:, j0 : j0 + cols).
 // j0 must be a multiple of gemm::nr (a panel boundary).
-void scores_block(const float* q_packed, int rows, const PackedHead& head, int j0, int cols, float* s, int lds);
+void scores_block(const float* q, int q_stride, int rows, const PackedHead& head, int j0, int cols, float* s, int lds);
 
 // out (rows × d_v, row stride ldo) (+)= p (rows × keys, row-major, row stride ldp) · v[j0 : j0 + keys, :].
 void weighted_sum_block(const float* p, int ldp, int rows, const PackedHead& head, int j0, int keys, float* out,

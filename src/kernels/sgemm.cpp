@@ -1,4 +1,4 @@
-// Packed sgemm: packing, the register-tiled micro-kernel, and the cache-blocked loops around it.
+// Blocked sgemm: packing B, the register-tiled micro-kernel, and the cache-blocked loops around it.
 //
 // [SECTION] packing
 // [SECTION] micro-kernel
@@ -15,25 +15,20 @@ const char* instruction_set() { return simd::isa_name; }
 // [SECTION] packing
 // =====================================================================================================
 
-void pack_a(const float* a, int lda, int rows, int depth, float* dst) {
-  for (int i0 = 0; i0 < rows; i0 += mr) {
-    const int r = std::min(mr, rows - i0);
-    float* panel = dst + static_cast<std::size_t>(i0) * depth;  // depth × mr, [p][i]
-    for (int i = 0; i < r; ++i) {
-      const float* row = a + static_cast<std::size_t>(i0 + i) * lda;
-      for (int p = 0; p < depth; ++p) panel[static_cast<std::size_t>(p) * mr + i] = row[p];
-    }
-    for (int i = r; i < mr; ++i)
-      for (int p = 0; p < depth; ++p) panel[static_cast<std::size_t>(p) * mr + i] = 0.0f;
-  }
-}
-
 void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float* dst) {
+  // B's rows are often a head's columns of a wider matrix (k, v: one row per key, a stride of h·d apart), which the
+  // hardware prefetchers do not follow: ask for the row `ahead` rows on while this one is copied
+  constexpr int ahead = 8;
+  const auto prefetch_row = [&](int row, int length) {
+    const float* start = b + static_cast<std::size_t>(row) * ldb;
+    for (int x = 0; x < length; x += 16) __builtin_prefetch(start + x);
+  };
   for (int j0 = 0; j0 < cols; j0 += nr) {
     const int c = std::min(nr, cols - j0);
     float* panel = dst + static_cast<std::size_t>(j0) * depth;  // depth × nr, [p][j]
     if (!transposed) {
       for (int p = 0; p < depth; ++p) {
+        if (p + ahead < depth) prefetch_row(p + ahead, c);
         const float* row = b + static_cast<std::size_t>(p) * ldb + j0;
         float* out = panel + static_cast<std::size_t>(p) * nr;
         int j = 0;
@@ -42,6 +37,7 @@ void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float
       }
     } else {
       for (int j = 0; j < c; ++j) {  // b(p, j0 + j) = b[(j0 + j)·ldb + p]: read a row, write a column
+        if (j + ahead < cols - j0) prefetch_row(j0 + j + ahead, depth);
         const float* row = b + static_cast<std::size_t>(j0 + j) * ldb;
         for (int p = 0; p < depth; ++p) panel[static_cast<std::size_t>(p) * nr + j] = row[p];
       }
@@ -58,9 +54,9 @@ void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float
 namespace {
 
 // C tile (rows × cols of an mr × nr tile, row stride ldc) = (or +=) Σ_p A(i, p) · b_panel[p][j], with A(i, p) at
-// a[row(i) + p·a_step], row(i) = i·a_row, or row_offset[i] when given: a packed panel (a_row = 1, a_step = mr) or
-// plain rows (a_row = lda, a_step = 1). One function, so the accumulators stay in registers from the first
-// multiply-add to the store; every C entry is one register lane summed in p order, whatever tile it falls in.
+// a[row(i) + p·a_step], row(i) = i·a_row, or row_offset[i] when given (an edge tile); A is read in place, so
+// a_row = lda and a_step = 1. One function, so the accumulators stay in registers from the first multiply-add to
+// the store; every C entry is one register lane summed in p order, whatever tile it falls in.
 template <bool offsets>
 inline void tile_product(int depth, const float* __restrict a, std::size_t a_row, const std::size_t* row_offset,
                          std::size_t a_step, const float* __restrict b_panel, float* c, int ldc, int rows, int cols,
@@ -109,13 +105,8 @@ inline void tile_product(int depth, const float* __restrict a, std::size_t a_row
 
 }  // namespace
 
-void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* c, int ldc, int rows, int cols,
+void micro_kernel(int depth, const float* a, int lda, const float* b_panel, float* c, int ldc, int rows, int cols,
                   bool accumulate) {
-  tile_product<false>(depth, a_panel, 1, nullptr, mr, b_panel, c, ldc, rows, cols, accumulate);
-}
-
-void micro_kernel_rows(int depth, const float* a, int lda, const float* b_panel, float* c, int ldc, int rows, int cols,
-                       bool accumulate) {
   if (rows == mr) {
     tile_product<false>(depth, a, static_cast<std::size_t>(lda), nullptr, 1, b_panel, c, ldc, rows, cols, accumulate);
     return;
@@ -129,15 +120,15 @@ void micro_kernel_rows(int depth, const float* a, int lda, const float* b_panel,
 // [SECTION] blocked product
 // =====================================================================================================
 
-void packed_product(const float* a_packed, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,
-                    bool accumulate) {
-  // j outer, i inner: one B panel (depth × nr) stays in L1 while the A panels stream past it
+void panel_product(const float* a, int lda, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,
+                   bool accumulate) {
+  // j outer, i inner: one B panel (depth × nr) stays in L1 while the rows of A stream past it
   for (int j0 = 0; j0 < cols; j0 += nr) {
     const float* b_panel = b_packed + static_cast<std::size_t>(j0) * depth;
     const int c_cols = std::min(nr, cols - j0);
     for (int i0 = 0; i0 < rows; i0 += mr)
-      micro_kernel(depth, a_packed + static_cast<std::size_t>(i0) * depth, b_panel,
-                   c + static_cast<std::size_t>(i0) * ldc + j0, ldc, std::min(mr, rows - i0), c_cols, accumulate);
+      micro_kernel(depth, a + static_cast<std::size_t>(i0) * lda, lda, b_panel, c + static_cast<std::size_t>(i0) * ldc + j0,
+                   ldc, std::min(mr, rows - i0), c_cols, accumulate);
   }
 }
 
@@ -156,12 +147,7 @@ void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const fl
     return;
   }
   const int mc_rows = row_block(rows, pool.threads());
-  const int kc_max = std::min(kc_block, inner);
-  const std::size_t a_need = static_cast<std::size_t>(round_up(std::min(mc_rows, rows), mr)) * kc_max;
-  const std::size_t b_need = static_cast<std::size_t>(round_up(std::min(nc_block, cols), nr)) * kc_max;
-  a_pack_.resize(static_cast<std::size_t>(pool.threads()));
-  for (auto& buffer : a_pack_)
-    if (buffer.size() < a_need) buffer.resize(a_need);
+  const std::size_t b_need = static_cast<std::size_t>(round_up(std::min(nc_block, cols), nr)) * std::min(kc_block, inner);
   if (b_pack_.size() < b_need) b_pack_.resize(b_need);
   constexpr int panels_per_task = 4;  // B's packing, a few panels a task
 
@@ -176,12 +162,11 @@ void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const fl
                                             : b + static_cast<std::size_t>(pc) * ldb + jc + j0;
         pack_b(b_block, ldb, b_transposed, kc, count, b_pack_.data() + static_cast<std::size_t>(j0) * kc);
       });
-      // each row block: its A block packed by the thread that computes it, against the whole packed B block
-      pool.run((rows + mc_rows - 1) / mc_rows, [&](int task, int thread) {
+      // the row blocks of C, each against the whole packed B block
+      pool.run((rows + mc_rows - 1) / mc_rows, [&](int task, int) {
         const int ic = task * mc_rows, mc = std::min(mc_rows, rows - ic);
-        float* a_packed = a_pack_[static_cast<std::size_t>(thread)].data();
-        pack_a(a + static_cast<std::size_t>(ic) * lda + pc, lda, mc, kc, a_packed);
-        packed_product(a_packed, b_pack_.data(), mc, kc, nc, c + static_cast<std::size_t>(ic) * ldc + jc, ldc, pc > 0);
+        panel_product(a + static_cast<std::size_t>(ic) * lda + pc, lda, b_pack_.data(), mc, kc, nc,
+                      c + static_cast<std::size_t>(ic) * ldc + jc, ldc, pc > 0);
       });
     }
   }

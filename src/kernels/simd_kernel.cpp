@@ -32,7 +32,6 @@ void SimdKernel::attend(const core::HeadProblem<float>& p) {
   const int most = std::clamp(scores_budget / std::max(p.m, 1) / gemm::mr * gemm::mr, gemm::mr, most_query_rows);
   const int rows = attention::query_rows(p.n, pool_.threads(), most);
   for (Scratch& s : scratch_) {
-    grow(s.q_pack, static_cast<std::size_t>(gemm::round_up(rows, gemm::mr)) * p.d_k);
     if (!p.scores) grow(s.scores, static_cast<std::size_t>(rows) * p.m);
     if (!p.weights && p.scores) grow(s.weights, static_cast<std::size_t>(rows) * p.m);
     grow(s.row_sum, static_cast<std::size_t>(rows));
@@ -62,9 +61,9 @@ void SimdKernel::attend_block(const core::HeadProblem<float>& p, bool fast, int 
   const int c0 = open.begin / gemm::nr * gemm::nr, c1 = std::max(open.end, c0);
 
   // pass 1: s = q_block · kᵀ over keys [c0, c1), or over every key when recorded (rounded to the precision)
-  gemm::pack_a(p.q + static_cast<std::size_t>(i0) * p.q_stride, p.q_stride, rows, p.d_k, scratch.q_pack.data());
+  const float* q = p.q + static_cast<std::size_t>(i0) * p.q_stride;  // rows × d_k, read in place
   const int s0 = p.scores ? 0 : c0, s1 = p.scores ? m : c1;
-  if (s1 > s0) attention::scores_block(scratch.q_pack.data(), rows, head_, s0, s1 - s0, s + s0, m);
+  if (s1 > s0) attention::scores_block(q, p.q_stride, rows, head_, s0, s1 - s0, s + s0, m);
   if (var.precision)
     for (int r = 0; r < rows; ++r) core::round_all(*var.precision, s + static_cast<std::size_t>(r) * m + s0, s1 - s0);
 

@@ -27,7 +27,7 @@ class SimdKernel final : public core::Kernel<float> {
 
  private:
   struct Scratch {  // one thread's, reused across blocks, heads and calls
-    std::vector<float> q_pack, scores, weights, row_sum;
+    std::vector<float> scores, weights, row_sum;
   };
   void attend_block(const core::HeadProblem<float>& p, bool fast, int i0, int rows, Scratch& scratch) const;
 

@@ -29,7 +29,6 @@ void TiledKernel::attend(const core::HeadProblem<float>& p) {
   const bool variants = !p.variants.textbook() || attention::scores_may_be_nonfinite(p, head_);
   const int rows = attention::query_rows(p.n, pool_.threads(), query_block);
   for (Scratch& s : scratch_) {
-    grow(s.q_pack, static_cast<std::size_t>(gemm::round_up(rows, gemm::mr)) * p.d_k);
     grow(s.block, static_cast<std::size_t>(rows) * key_block);
     if (variants) grow(s.scores, static_cast<std::size_t>(rows) * key_block);
     grow(s.row_max, static_cast<std::size_t>(rows));
@@ -60,7 +59,7 @@ void TiledKernel::attend_block(const core::HeadProblem<float>& p, int i0, int ro
     row_sum[r] = 0.0f;
     std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv, 0.0f);
   }
-  gemm::pack_a(p.q + static_cast<std::size_t>(i0) * p.q_stride, p.q_stride, rows, p.d_k, scratch.q_pack.data());
+  const float* q = p.q + static_cast<std::size_t>(i0) * p.q_stride;  // rows × d_k, read in place
 
   // key blocks [b0, b1): those the block's causal/window range opens; every block when recording scores
   const core::KeyRange open = attention::block_key_range(mask, i0, i0 + rows);
@@ -69,7 +68,7 @@ void TiledKernel::attend_block(const core::HeadProblem<float>& p, int i0, int ro
   for (int j0 = first; j0 < last; j0 += key_block) {
     const int keys = std::min(key_block, m - j0);
     // pass 1 over the block: s = q_block · kᵀ[:, j0 : j0 + keys)
-    attention::scores_block(scratch.q_pack.data(), rows, head_, j0, keys, s, key_block);
+    attention::scores_block(q, p.q_stride, rows, head_, j0, keys, s, key_block);
     if (recorded)
       for (int r = 0; r < rows; ++r)
         std::copy_n(s + static_cast<std::size_t>(r) * key_block, keys,
@@ -134,7 +133,7 @@ void TiledKernel::attend_variants_block(const core::HeadProblem<float>& p, int i
   std::vector<bool>& met = scratch.met;
   std::vector<attention::RowCase>& cases = scratch.cases;
   float* out = p.out + static_cast<std::size_t>(i0) * p.out_stride;
-  gemm::pack_a(p.q + static_cast<std::size_t>(i0) * p.q_stride, p.q_stride, rows, p.d_k, scratch.q_pack.data());
+  const float* q = p.q + static_cast<std::size_t>(i0) * p.q_stride;  // rows × d_k, read in place
   // key blocks [b0, b1) that any row may see (all of them with a finite fill); every block when recording
   const core::KeyRange open = var.finite_fill() ? core::KeyRange{0, m} : attention::block_key_range(mask, i0, i0 + rows);
   const int b0 = open.begin / key_block * key_block, b1 = std::max(open.end, b0);
@@ -143,7 +142,7 @@ void TiledKernel::attend_variants_block(const core::HeadProblem<float>& p, int i
 
   // one block of scores and their score_mod (masked: the fill), into s and x; met collects +∞ and NaN
   const auto block = [&](int j0, int keys) {
-    attention::scores_block(scratch.q_pack.data(), rows, head_, j0, keys, s, key_block);
+    attention::scores_block(q, p.q_stride, rows, head_, j0, keys, s, key_block);
     for (int r = 0; r < rows; ++r) {
       float* sr = s + static_cast<std::size_t>(r) * key_block;
       if (var.precision) core::round_all(*var.precision, sr, keys);

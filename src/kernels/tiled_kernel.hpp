@@ -37,7 +37,7 @@ class TiledKernel final : public core::Kernel<float> {
 
  private:
   struct Scratch {  // one thread's: O(block²), reused across blocks and heads
-    std::vector<float> q_pack, block, scores, row_max, row_sum;
+    std::vector<float> block, scores, row_max, row_sum;
     std::vector<bool> met;                  // per row of a query block: met +∞ or NaN
     std::vector<attention::RowCase> cases;  // per row of a query block: softmax, empty or undefined
   };
