@@ -1,6 +1,7 @@
 # One include view per layer, so a wrong-way include fails to compile.
 # Each target sees only the source folders it may depend on (STYLE.md: core ← kernels ← gpu ← app,
-# core ← io ← ui ← app): its include path is a build-tree folder holding links to just those folders.
+# core ← io ← ui ← app, core ← kernels ← train ← cli): its include path is a build-tree folder holding
+# links to just those folders.
 function(ap_layer_view target)
   set(view "${CMAKE_BINARY_DIR}/layer_views/${target}")
   file(MAKE_DIRECTORY "${view}")

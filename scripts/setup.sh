@@ -51,8 +51,9 @@ if [ ! -f "$imgui_dir/imgui.cpp" ]; then
 fi
 
 # Node packages (playwright-core drives Debian's chromium; no browser download; onnxruntime-node and -web for
-# scripts/bench.mjs). --ignore-scripts: onnxruntime-node's install step downloads GPU files, its CPU binaries
-# are in the package.
+# scripts/bench.mjs; @tensorflow/tfjs-core, -backend-wasm and esbuild for scripts/bench/train_bench.mjs, which
+# installs them itself where an older node_modules lacks them). --ignore-scripts: onnxruntime-node's install
+# step downloads GPU files, its CPU binaries are in the package.
 if [ ! -d "$root/node_modules/playwright-core" ] || [ ! -d "$root/node_modules/onnxruntime-web" ]; then
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   npm ci --ignore-scripts --no-audit --no-fund --silent

@@ -58,6 +58,10 @@ if (typeof document !== 'undefined') (function () {
       const text = typeof jsonOrObject === 'string' ? jsonOrObject : JSON.stringify(jsonOrObject);
       return callJson('ap_load_scenario', text);
     },
+    // The training lab (SPEC §3): options as attention-cli train's, {task, steps, seed, layers, heads, d_model, scale, lr}.
+    trainStart: (config = {}) => callJson('ap_train_start', JSON.stringify(config)),
+    trainState: () => callJson('ap_train_state'),
+    trainStop: () => Module.ccall('ap_train_stop', null, [], []),
     presets: () => callJson('ap_presets'),
     loadPreset: (name) => callJson('ap_load_preset', String(name)),
     explain: (id) => callJson('ap_explain', String(id)),

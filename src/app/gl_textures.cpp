@@ -26,36 +26,35 @@ GlTextureStore::~GlTextureStore() {
   for (auto& [name, e] : entries_) glDeleteTextures(1, &e.texture);
 }
 
-ImTextureID GlTextureStore::find(const std::string& name, std::uint64_t key) {
+ImTextureID GlTextureStore::get(const std::string& name) {
   const auto it = entries_.find(name);
-  if (it == entries_.end() || it->second.key != key) return nullptr;
+  if (it == entries_.end()) return nullptr;
   it->second.last_used = frame_;
   return as_id(it->second.texture);
 }
 
-ImTextureID GlTextureStore::upload(const std::string& name, std::uint64_t key, int width, int height,
-                                   const std::uint32_t* rgba) {
+ImTextureID GlTextureStore::allocate(const std::string& name, int width, int height) {
   Entry& e = entries_[name];
-  if (e.texture == 0) {
-    glGenTextures(1, &e.texture);
-    glBindTexture(GL_TEXTURE_2D, e.texture);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  } else {
-    glBindTexture(GL_TEXTURE_2D, e.texture);
-  }
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  if (e.width == width && e.height == height)
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
-  else
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
-  e.key = key;
+  e.last_used = frame_;
+  if (e.texture != 0 && e.width == width && e.height == height) return as_id(e.texture);
+  if (e.texture == 0) glGenTextures(1, &e.texture);
+  glBindTexture(GL_TEXTURE_2D, e.texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
   e.width = width;
   e.height = height;
-  e.last_used = frame_;
   return as_id(e.texture);
+}
+
+void GlTextureStore::upload_rows(const std::string& name, int y0, int rows, const std::uint32_t* rgba) {
+  const auto it = entries_.find(name);
+  if (it == entries_.end() || rows <= 0) return;
+  glBindTexture(GL_TEXTURE_2D, it->second.texture);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, it->second.width, rows, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
 }
 
 void GlTextureStore::end_frame() {

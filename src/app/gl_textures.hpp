@@ -15,16 +15,15 @@ class GlTextureStore final : public ui::TextureStore {
   GlTextureStore(const GlTextureStore&) = delete;
   GlTextureStore& operator=(const GlTextureStore&) = delete;
 
-  ImTextureID find(const std::string& name, std::uint64_t key) override;
-  ImTextureID upload(const std::string& name, std::uint64_t key, int width, int height,
-                     const std::uint32_t* rgba) override;
+  ImTextureID get(const std::string& name) override;
+  ImTextureID allocate(const std::string& name, int width, int height) override;
+  void upload_rows(const std::string& name, int y0, int rows, const std::uint32_t* rgba) override;
   int max_side() const override { return max_side_; }
   void end_frame() override;
 
  private:
   struct Entry {
     unsigned texture = 0;
-    std::uint64_t key = 0;
     int width = 0, height = 0;
     long last_used = 0;
   };

@@ -9,6 +9,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include "app/desktop_bench.hpp"
 #include "app/platform_requests.hpp"
 #include "app/screenshot.hpp"
 #include "app/shell.hpp"
@@ -18,12 +19,16 @@ namespace {
 struct Options {
   std::string scenario, screenshot, views_dir;
   int frames = 0, width = 1280, height = 800;
+  bool bench = false;  // --bench: the figures of ap::app::run_desktop_bench, then exit
 };
 
 Options parse_options(int argc, char** argv) {
   Options o;
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--bench") o.bench = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
+    if (key == "--bench") { --i; continue; }
     if (key == "--scenario") o.scenario = value;
     else if (key == "--frames") o.frames = std::stoi(value);
     else if (key == "--screenshot") o.screenshot = value;
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
       if (const auto error = shell.state().load_json(text.str()))
         std::fprintf(stderr, "attention-playground: %s: %s\n", options.scenario.c_str(), error->what().c_str());
     }
+    if (options.bench) return ap::app::run_desktop_bench(window, shell, {});
     int frame = 0;
     while (!glfwWindowShouldClose(window)) {
       shell.frame();
@@ -72,10 +78,10 @@ int main(int argc, char** argv) {
       if (options.frames > 0 && ++frame >= options.frames) break;
     }
     for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.scaling", "view.geometry", "view.mask",
-                             "view.positional"}) {
+                             "view.positional", "view.variants", "view.precision", "view.decode"}) {
       if (options.views_dir.empty()) break;
       shell.select_view(view);
-      for (int i = 0; i < 3; ++i) shell.frame();
+      for (int i = 0; i < 16; ++i) shell.frame();  // the variant views compute their second traces one a frame
       shell.render();
       int w = 0, h = 0;
       glfwGetFramebufferSize(window, &w, &h);

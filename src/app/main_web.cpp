@@ -2,6 +2,7 @@
 // loop is the browser's, and window.playground (web/playground_api.js) calls the functions below.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include <GLFW/glfw3.h>
@@ -199,6 +200,55 @@ EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id) {
   }
   return keep(out, j.dump());
 }
+
+// [SECTION] The training lab (SPEC §3 trainStart / trainState / trainStop)
+
+// {task, steps, seed, layers, heads, d_model, scale: "inv_sqrt_dk" | "none", lr} → {"ok": true} or {"ok": false, error}.
+EMSCRIPTEN_KEEPALIVE const char* ap_train_start(const char* json) {
+  static std::string out;
+  ap::ui::TrainingSettings settings;
+  try {
+    const auto j = nlohmann::json::parse(json);
+    if (!j.is_object()) throw std::runtime_error("expected an object of options");
+    settings.task = j.value("task", settings.task);
+    settings.steps = j.value("steps", 0);
+    settings.seed = j.value("seed", 1ULL);
+    settings.layers = j.value("layers", 0);
+    settings.heads = j.value("heads", 0);
+    settings.d_model = j.value("d_model", 0);
+    settings.lr = j.value("lr", 0.0);
+    const std::string scale = j.value("scale", std::string("inv_sqrt_dk"));
+    if (scale != "inv_sqrt_dk" && scale != "none")
+      return keep(out, nlohmann::json{{"ok", false}, {"error", "scale: expected \"inv_sqrt_dk\" or \"none\""}}.dump());
+    settings.scaled = scale == "inv_sqrt_dk";
+  } catch (const std::exception& e) {
+    return keep(out, nlohmann::json{{"ok", false}, {"error", std::string("trainStart: ") + e.what()}}.dump());
+  }
+  auto& trainer = g_shell->trainer();
+  if (const auto error = trainer.start(settings)) return keep(out, nlohmann::json{{"ok", false}, {"error", error->what()}}.dump());
+  trainer.run(true);
+  g_shell->select_view("view.training");
+  return keep(out, R"({"ok":true})");
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ap_train_state() {
+  static std::string out;
+  const ap::ui::TrainingRun* run = g_shell->trainer().main_run();
+  if (!run) return keep(out, R"({"running":false,"step":0,"loss":null,"accuracy":null})");
+  nlohmann::json heads = nlohmann::json::array();
+  for (const auto& h : run->heads) {
+    nlohmann::json one{{"layer", h.layer}, {"head", h.head}, {"ablated", h.ablated}};
+    one["previous_token"] = h.previous_token ? nlohmann::json(*h.previous_token) : nlohmann::json();
+    one["prefix_match"] = h.prefix_match ? nlohmann::json(*h.prefix_match) : nlohmann::json();
+    heads.push_back(std::move(one));
+  }
+  return keep(out, nlohmann::json{{"running", run->running}, {"step", run->step}, {"steps", run->settings.steps},
+                                  {"loss", run->loss}, {"accuracy", run->accuracy}, {"eval_loss", run->eval_loss},
+                                  {"finished", run->finished}, {"learned", run->learned}, {"diverged", run->diverged},
+                                  {"task", run->settings.task}, {"head_scores", std::move(heads)}}.dump());
+}
+
+EMSCRIPTEN_KEEPALIVE void ap_train_stop() { g_shell->trainer().run(false); }
 
 // [SECTION] The scenario as one binary buffer (io/scenario_binary.hpp): autosave to IndexedDB, fast loading
 

@@ -20,6 +20,8 @@ namespace {
 // What a frame gives the computation under way in the page (a thread on the desktop ignores it): half of a
 // 60 Hz frame, so frames keep coming at about 30 per second or more while a large layer computes.
 constexpr double compute_budget_ms = 8.0;
+// What a frame gives the training lab's runs (on this thread: a step of its small models is well under 1 ms).
+constexpr double training_budget_ms = 6.0;
 }  // namespace
 
 Shell::Shell(GLFWwindow* window, const ShellConfig& config)
@@ -32,6 +34,7 @@ Shell::Shell(GLFWwindow* window, const ShellConfig& config)
   load_fonts();
   ui::apply_style(ui_scale_);
   view_.heatmaps.textures = &textures_;
+  view_.training = &trainer_;
 }
 
 Shell::~Shell() {
@@ -80,6 +83,7 @@ void Shell::render() {
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   state_.poll(compute_budget_ms);  // the computation under way gets its slice, and its result when it arrives
+  trainer_.advance(training_budget_ms);
   ui::draw_playground(state_, view_);
   ImGui::Render();
   last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

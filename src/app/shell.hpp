@@ -6,6 +6,7 @@
 
 #include "app/gl_textures.hpp"
 #include "app/kernel_compute_service.hpp"
+#include "app/trainer_service.hpp"
 #include "ui/app_state.hpp"
 #include "ui/views.hpp"
 
@@ -32,6 +33,7 @@ class Shell {
 
   ui::AppState& state() { return state_; }
   KernelComputeService& service() { return service_; }
+  TrainerService& trainer() { return trainer_; }
   void select_view(const std::string& id) { view_.select_tab = id; }
   // A preset loaded from outside the panels (window.playground.loadPreset): the preset box names it.
   void loaded_preset(const std::string& id) {
@@ -47,6 +49,7 @@ class Shell {
   ShellConfig config_;
   float ui_scale_;
   KernelComputeService service_;
+  TrainerService trainer_;
   ui::AppState state_;
   ui::ViewState view_;
   GlTextureStore textures_;  // after the GL context exists (the platform main made it current)

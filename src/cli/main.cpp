@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/bench.hpp"
+#include "cli/grad_command.hpp"
+#include "cli/train_command.hpp"
 #include "core/error.hpp"
 #include "io/scenario_json.hpp"
 #include "io/trace_json.hpp"
@@ -69,6 +71,13 @@ int main(int argc, char** argv) {
 
   auto* backends = app.add_subcommand("backends", "list the backends of this build, one a line");
 
+  auto* grad = app.add_subcommand("grad", "the gradients of sum(output * d_output) as JSON");
+  grad->add_option("FILE", path, "scenario JSON file, or - for standard input")->required();
+  grad->add_option("--backend", backend, "backend with a backward pass: reference, simd, tiled (default: reference)");
+
+  ap::cli::TrainOptions train_options;
+  ap::cli::add_train_command(app, train_options);
+
   ap::cli::BenchOptions bench_options;
   std::string bench_backends;
   auto* bench = app.add_subcommand("bench", "time each backend on the same random inputs");
@@ -95,6 +104,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return run_command(path, backend, rows);
+    if (*grad) return ap::cli::grad_command(read_input(path), backend, std::cout);
+    if (*train_options.command) return ap::cli::train_command(train_options, std::cout);
     if (*backends) {
       for (const auto& name : ap::kernels::backend_names()) std::cout << name << "\n";
       return 0;

@@ -112,6 +112,65 @@ void row_diagnostics_block(const T* scores, const T* scaled, const T* weights, i
   }
 }
 
+template <class T>
+void row_diagnostics_textbook_block(const T* scores, const T* weights, int rows, int m, int row0, const MaskRule& mask,
+                                    double scale, RowDiagnostics& d) {
+  const bool elementwise = mask.needs_elementwise_check();
+  for (int r = 0; r < rows; ++r) {
+    const auto row = static_cast<std::size_t>(row0 + r);
+    const T* s = scores + static_cast<std::size_t>(r) * m;
+    const T* w = weights + static_cast<std::size_t>(r) * m;
+    const KeyRange open = mask.key_range(r);
+    // pass 1 over the open keys: Σ s, the top score (and so the top weight), and the weights' sums over every key
+    // but the current top, kept exact by moving the old top's terms in when a new one is found (no subtraction)
+    double sum = 0, top_s = 0, pt = 0, rest1 = 0, rest2 = 0, rest4 = 0, own = 0, ps = 0;
+    int count = 0;
+    const auto add_rest = [&](double p) {
+      const double p2 = p * p;
+      rest1 += p;
+      rest2 += p2;
+      rest4 += p2 * p2;
+      own += p2 * (1 - p) * (1 - p);
+    };
+    for (int j = open.begin; j < open.end; ++j) {
+      if (elementwise && !mask.allowed(r, j)) continue;
+      const double sj = static_cast<double>(s[j]), p = static_cast<double>(w[j]);
+      sum += sj;
+      ps += p * sj;
+      if (count == 0 || sj > top_s) {
+        if (count > 0) add_rest(pt);
+        top_s = sj;
+        pt = p;
+      } else {
+        add_rest(p);
+      }
+      ++count;
+    }
+    if (count == 0) {
+      for (auto* v : {&d.entropy, &d.effective_keys, &d.max_weight, &d.raw_mean, &d.raw_variance, &d.scaled_mean,
+                      &d.scaled_variance, &d.jacobian_norm})
+        (*v)[row] = 0.0;
+      continue;
+    }
+    const double mean = sum / count;
+    double squares = 0;  // pass 2: the variance about the mean
+    for (int j = open.begin; j < open.end; ++j)
+      if (!elementwise || mask.allowed(r, j)) squares += (static_cast<double>(s[j]) - mean) * (static_cast<double>(s[j]) - mean);
+    const double var = squares / count;
+    // −Σ p log p with p_j = e^(x_j − x_max)/Z: = Σ p_j (x_max − x_j) + log Z, and log Z = −log p_top (x = scale·s)
+    const double h = pt > 0 ? std::max(0.0, scale * (top_s * (pt + rest1) - ps) - std::log(pt)) : 0.0;
+    const double s2 = pt * pt + rest2;
+    d.entropy[row] = h;
+    d.effective_keys[row] = std::exp(h);
+    d.max_weight[row] = pt;
+    d.raw_mean[row] = mean;
+    d.raw_variance[row] = var;
+    d.scaled_mean[row] = scale * mean;
+    d.scaled_variance[row] = scale * scale * var;
+    d.jacobian_norm[row] = std::sqrt(std::max(0.0, pt * pt * (rest1 * rest1 + rest2) + own + s2 * rest2 - rest4));
+  }
+}
+
 RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& scaled, const Matrix& weights, const AllowMatrix& allowed) {
   RowDiagnostics d;
   resize_diagnostics(d, static_cast<int>(scores.rows()));
@@ -120,6 +179,10 @@ RowDiagnostics row_diagnostics(const Matrix& scores, const Matrix& scaled, const
   return d;
 }
 
+template void row_diagnostics_textbook_block<float>(const float*, const float*, int, int, int, const MaskRule&, double,
+                                                    RowDiagnostics&);
+template void row_diagnostics_textbook_block<double>(const double*, const double*, int, int, int, const MaskRule&,
+                                                     double, RowDiagnostics&);
 template void row_diagnostics_block<float>(const float*, const float*, const float*, int, int, int, const AllowMatrix&,
                                            RowDiagnostics&);
 template void row_diagnostics_block<double>(const double*, const double*, const double*, int, int, int,

@@ -2,6 +2,7 @@
 // moments of the raw and scaled scores, and the Frobenius norm of the softmax Jacobian diag(p) − ppᵀ.
 #pragma once
 
+#include "core/mask.hpp"
 #include "core/matrix.hpp"
 #include "core/trace.hpp"
 
@@ -21,6 +22,12 @@ template <class T>
 void row_diagnostics_block(const T* scores, const T* scaled, const T* weights, int rows, int m, int row0,
                            const AllowMatrix& allowed, RowDiagnostics& d);
 void resize_diagnostics(RowDiagnostics& d, int n);
+// The same for a textbook head (HeadVariants::textbook: scaled = scale·score, masked weights 0, no sink, no rounding),
+// in two passes over each row's open keys and one logarithm per row, for the page's large layers: the entropy as
+// Σ_j p_j (max − s_j) − log p_max (equal to −Σ p log p for a softmax), the rest as above. `mask` is the block's rule.
+template <class T>
+void row_diagnostics_textbook_block(const T* scores, const T* weights, int rows, int m, int row0, const MaskRule& mask,
+                                    double scale, RowDiagnostics& d);
 
 // ‖diag(p) − ppᵀ‖_F for one probability row of length m (Σp = 1), accurate for nearly one-hot rows too.
 double softmax_jacobian_norm(const double* p, int m);

@@ -44,6 +44,9 @@ struct HeadProblem {
   const MaskRule* mask = nullptr;  // never null; MaskRule::is_none() when there is no mask
   T* scores = nullptr;             // n × m contiguous: q·kᵀ (rounded to the precision), or null when not recorded
   T* weights = nullptr;            // n × m contiguous: softmax weights, or null when not recorded
+  // n, optional: log Σ_j e^(scaled_ij) over the allowed keys (−∞ for an empty row), what a backward pass
+  // recomputes the weights from (FlashAttention-2). Filled by the simd and tiled kernels; others ignore it.
+  T* row_lse = nullptr;
   T* out = nullptr;                // n × d_v, row i at out + i·out_stride
   int out_stride = 0;
   HeadVariants<T> variants;  // ALiBi, softcap, fill, sink, precision (core/score_mod.hpp); last, so that positional

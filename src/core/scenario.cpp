@@ -172,6 +172,11 @@ void validate_scenario(const Scenario& s) {
   expect_finite("b_v", s.b_v);
   expect_finite("b_o", s.b_o);
 
+  if (s.d_output) {
+    expect_shape("d_output", *s.d_output, s.n(), d_model);
+    expect_finite("d_output", *s.d_output);
+  }
+
   if (s.scale.kind == ScaleKind::multiplier && !std::isfinite(s.scale.multiplier))
     throw InputError("scale", "expected a finite multiplier");
 

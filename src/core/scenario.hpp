@@ -74,6 +74,8 @@ struct Scenario {
   MaskSpec mask;
   Positional positional;
   Variants variants;
+  // N × d_model: G of the backward pass's L = Σ output ⊙ G (`attention-cli grad`); absent: all ones.
+  std::optional<Matrix> d_output;
 
   int kv_heads() const { return variants.kv_heads.value_or(heads); }  // g: heads of K and V
   int kv_head_of(int head) const { return head * kv_heads() / heads; }  // ⌊i·g / h⌋

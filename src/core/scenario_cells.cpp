@@ -2,6 +2,7 @@
 #include "core/scenario_cells.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 
@@ -10,7 +11,7 @@ namespace ap::core {
 namespace {
 
 bool is_vector(const std::string& m) {
-  return m == "b_q" || m == "b_k" || m == "b_v" || m == "b_o" || m == "mask.key_valid";
+  return m == "b_q" || m == "b_k" || m == "b_v" || m == "b_o" || m == "mask.key_valid" || m == "sinks";
 }
 
 Matrix* matrix_of(Scenario& s, const std::string& m) {
@@ -29,6 +30,7 @@ RowVector* vector_of(Scenario& s, const std::string& m) {
   if (m == "b_k") return &s.b_k;
   if (m == "b_v") return &s.b_v;
   if (m == "b_o") return &s.b_o;
+  if (m == "sinks") return s.variants.sinks ? &*s.variants.sinks : nullptr;
   return nullptr;
 }
 
@@ -76,6 +78,9 @@ double read_cell(const Scenario& s, const CellAddress& cell) {
 void check_cell(const Scenario& s, const CellAddress& cell, double value) {
   const Slot where = slot(const_cast<Scenario&>(s), cell);  // only looked at
   if (where.number && !std::isfinite(value)) throw InputError(cell.name(), "expected a finite number");
+  // a sink logit beyond float's range would turn into ±∞ in the float backends (SPEC §1b: refused up front)
+  if (cell.matrix == "sinks" && std::fabs(value) > static_cast<double>(std::numeric_limits<float>::max()))
+    throw InputError(cell.name(), "expected a finite number within float's range (±3.4e38)");
   if (where.flag && value != 0 && value != 1) throw InputError(cell.name(), "expected 0 (masked) or 1 (may attend)");
 }
 

@@ -1,5 +1,5 @@
 // One number of a scenario, by the names the editor and widgetRect use: "x", "context.x", "w_q", "w_k", "w_v",
-// "w_o", "b_q" … "b_o", "positional.learned", "mask.allow", "mask.key_valid" (a vector's row is 0). Lets an edit
+// "w_o", "b_q" … "b_o", "positional.learned", "mask.allow", "mask.key_valid", "sinks" (a vector's row is 0). Lets an edit
 // of one cell be a command (the undo step stores two numbers, not two scenarios) and be checked on its own.
 #pragma once
 

@@ -2,6 +2,8 @@
 #include "core/scenario_edit.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <type_traits>
 
 namespace ap::core {
 
@@ -118,6 +120,39 @@ Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v) {
   out.b_k = reblock(s.b_k, g, s.d_k, new_g, d_k);
   out.b_v = reblock(s.b_v, g, s.d_v, new_g, d_v);
   if (out.variants.sinks) out.variants.sinks = resized(*s.variants.sinks, heads);  // new heads: sink logit 0
+  return out;
+}
+
+Scenario with_kv_heads(const Scenario& s, int kv_heads) {
+  Scenario out = s;
+  out.variants.kv_heads = kv_heads == s.heads ? std::nullopt : std::optional<int>(kv_heads);
+  if (kv_heads < 1 || kv_heads > s.heads) return out;  // nothing to reblock: validation names the problem
+  // K/V head j's block comes from the old K/V head of its first query head, ⌈j·h / g⌉ (j·h / g when g divides h)
+  const auto reblocked = [&](const auto& old, int width) {
+    std::decay_t<decltype(old)> blocks(old.rows(), static_cast<Eigen::Index>(kv_heads) * width);
+    for (int j = 0; j < kv_heads; ++j) {
+      const int first_query_head = (j * s.heads + kv_heads - 1) / kv_heads;
+      blocks.middleCols(static_cast<Eigen::Index>(j) * width, width) =
+          old.middleCols(static_cast<Eigen::Index>(s.kv_head_of(first_query_head)) * width, width);
+    }
+    return blocks;
+  };
+  out.w_k = reblocked(s.w_k, s.d_k);
+  out.w_v = reblocked(s.w_v, s.d_v);
+  out.b_k = reblocked(s.b_k, s.d_k);
+  out.b_v = reblocked(s.b_v, s.d_v);
+  return out;
+}
+
+Scenario with_scale_folded(const Scenario& s) {
+  Scenario out = s;
+  const double scale = s.scale.factor(s.d_k);
+  const double q_factor = scale > 0 ? std::sqrt(scale) : scale, k_factor = scale > 0 ? std::sqrt(scale) : 1.0;
+  out.w_q *= q_factor;
+  out.b_q *= q_factor;
+  out.w_k *= k_factor;
+  out.b_k *= k_factor;
+  out.scale = Scale{ScaleKind::none, 1.0};
   return out;
 }
 

@@ -16,6 +16,15 @@ Scenario with_context_count(const Scenario& s, int count);
 Scenario with_d_model(const Scenario& s, int d_model);
 // Changes heads / d_k / d_v: weight blocks are kept where head and column still exist.
 Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v);
+// Changes the number of K/V heads g (grouped-query attention; SPEC §1b kv_heads), keeping the user's K and V
+// numbers: new K/V head j takes the W_K, W_V, b_K, b_V block of the K/V head that served its first query head
+// before, so going from g to a multiple of g leaves every output unchanged. g == heads makes kv_heads absent.
+// Validation decides whether g divides heads.
+Scenario with_kv_heads(const Scenario& s, int kv_heads);
+// The same layer with its scale folded into the projections: W_Q, b_Q and W_K, b_K times √scale (a negative
+// scale goes into W_Q alone), scale "none". Equal in exact arithmetic; in fp16 q·k is then computed already
+// scaled, which is how PyTorch's math attention keeps the product from overflowing.
+Scenario with_scale_folded(const Scenario& s);
 
 }  // namespace ap::core
 

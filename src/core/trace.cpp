@@ -8,12 +8,12 @@ namespace ap::core {
 
 namespace {
 
-// Whether every entry is finite: one pass the compiler vectorizes (Eigen's allFinite is several times slower).
+// True when every entry is finite: |v| ≤ max fails for ±∞ and NaN alike, and the loop vectorizes (no branch).
 bool all_finite(const Matrix& m) {
-  const double* x = m.data();
-  const double most = std::numeric_limits<double>::max();
+  const double* p = m.data();
+  const Eigen::Index size = m.size();
   bool finite = true;
-  for (Eigen::Index i = 0; i < m.size(); ++i) finite &= std::fabs(x[i]) <= most;  // false for ±∞ and NaN
+  for (Eigen::Index i = 0; i < size; ++i) finite &= std::fabs(p[i]) <= std::numeric_limits<double>::max();
   return finite;
 }
 

@@ -108,21 +108,30 @@ struct TraceJob<T>::State {
       row += rows;
       return;
     }
-    for (int r = 0; r < rows; ++r)  // the scaled scores by the kernels' own score_mod
-      scaled_scores_row(hp, r, 0, m, scores.data() + static_cast<std::size_t>(r) * m, scaled.data() + static_cast<std::size_t>(r) * m);
-    row_diagnostics_block(scores.data(), scaled.data(), weights.data(), rows, m, row, trace.allowed, current.diagnostics);
+    // The scaled scores by the kernels' own score_mod, where they are more than scale · score or are recorded.
+    const bool textbook = variants.textbook();
+    if (!textbook || current_recorded)
+      for (int r = 0; r < rows; ++r)
+        scaled_scores_row(hp, r, 0, m, scores.data() + static_cast<std::size_t>(r) * m, scaled.data() + static_cast<std::size_t>(r) * m);
+    if (textbook)
+      row_diagnostics_textbook_block(scores.data(), weights.data(), rows, m, row, block_mask, trace.scale, current.diagnostics);
+    else
+      row_diagnostics_block(scores.data(), scaled.data(), weights.data(), rows, m, row, trace.allowed, current.diagnostics);
     using Block = Eigen::Map<const MatrixT<T>>;
     if (current_recorded) {
       current.scores.middleRows(row, rows) = Block(scores.data(), rows, m).template cast<double>();
       current.scaled.middleRows(row, rows) = Block(scaled.data(), rows, m).template cast<double>();
       current.weights.middleRows(row, rows) = Block(weights.data(), rows, m).template cast<double>();
     } else if (current.weights_overview.size() > 0) {
-      for (int r = 0; r < rows; ++r)
-        for (int j = 0; j < m; ++j) {
-          double& cell = current.weights_overview((row + r) / pool, j / pool);
-          const double w = static_cast<double>(weights[static_cast<std::size_t>(r) * m + j]);
-          if (!(w <= cell)) cell = w;  // the largest, and a NaN stays visible
+      for (int r = 0; r < rows; ++r) {
+        const T* w = weights.data() + static_cast<std::size_t>(r) * m;
+        double* pooled = current.weights_overview.row((row + r) / pool).data();
+        for (int b = 0, j0 = 0; j0 < m; ++b, j0 += pool) {
+          T top = w[j0];
+          for (int j = j0 + 1; j < std::min(m, j0 + pool); ++j) top = w[j] > top || std::isnan(w[j]) ? w[j] : top;
+          if (!(static_cast<double>(top) <= pooled[b])) pooled[b] = static_cast<double>(top);  // a NaN stays visible
         }
+      }
     }
     row += rows;
   }

@@ -198,7 +198,7 @@ core::Scenario scenario_from_json(const json& doc) {
   if (!doc.is_object()) throw InputError("", "expected a scenario object, got " + describe_json_value(doc));
   reject_unknown_fields(doc, "", {"version", "tokens", "x", "context", "heads", "d_k", "d_v", "w_q", "w_k", "w_v",
                                   "w_o", "b_q", "b_k", "b_v", "b_o", "scale", "mask", "positional", "kv_heads", "alibi",
-                                  "softcap", "sinks", "mask_fill", "precision"});
+                                  "softcap", "sinks", "mask_fill", "precision", "d_output"});
   const json* version = find(doc, "version");
   if (!version) throw InputError("version", "is required (1)");
   if (!version->is_number() || version->get<double>() != 1.0)
@@ -259,6 +259,8 @@ core::Scenario scenario_from_json(const json& doc) {
   if (const json* mask = find(doc, "mask")) s.mask = read_mask(*mask, n, m);
   if (const json* pos = find(doc, "positional")) s.positional = read_positional(*pos, n, m, d_model);
   read_variants(doc, s);
+  if (const json* g = find(doc, "d_output"))  // the backward pass's G (attention-cli grad)
+    s.d_output = read_matrix(*g, "d_output", n, d_model, n, d_model, "tokens", "d_model");
   core::validate_scenario(s);
   return s;
 }
@@ -368,6 +370,7 @@ json scenario_to_json(const core::Scenario& s, const MatrixEncoder& encode) {
   doc["mask"] = mask_to_json(s.mask);
   doc["positional"] = positional_to_json(s.positional, encode);
   variants_to_json(s.variants, doc);
+  if (s.d_output) doc["d_output"] = encode(*s.d_output);
   return doc;
 }
 

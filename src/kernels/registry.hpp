@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/grad_kernel.hpp"
 #include "core/kernel.hpp"
+#include "core/layer_grad.hpp"
 #include "core/pipeline.hpp"
 #include "core/reference_kernel.hpp"
 
@@ -29,5 +31,19 @@ bool uses_threads(const std::string& name);
 
 // Runs the scenario on the named backend; throws core::InputError for an unknown name.
 core::Trace run_backend(const std::string& name, const core::Scenario& scenario, const core::TraceOptions& options = {});
+
+// The backends with a backward pass (`attention-cli grad`, the trainer): reference (double), simd, tiled.
+std::vector<std::string> grad_backend_names();
+
+// Throws core::InputError naming `field` unless the backend has a backward pass (an unknown name, or one of the
+// forward-only backends, each with its own message).
+void require_grad_backend(const std::string& name, const std::string& field);
+
+// Null for "reference" (it is double) and for names without a backward pass.
+std::unique_ptr<core::GradKernel<float>> make_float_grad_kernel(const std::string& name);
+
+// The gradients of the scenario's layer on the named backend; throws core::InputError (field "backend") for a
+// name that is unknown or has no backward pass.
+core::Gradients run_grad_backend(const std::string& name, const core::Scenario& scenario);
 
 }  // namespace ap::kernels

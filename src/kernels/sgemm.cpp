@@ -140,9 +140,10 @@ int Sgemm::row_block(int rows, int threads) {
 }
 
 void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const float* b, int ldb, bool b_transposed,
-                float* c, int ldc, ThreadPool& pool) {
+                float* c, int ldc, ThreadPool& pool, bool accumulate) {
   if (rows <= 0 || cols <= 0) return;
   if (inner <= 0) {
+    if (accumulate) return;
     for (int i = 0; i < rows; ++i) std::fill_n(c + static_cast<std::size_t>(i) * ldc, cols, 0.0f);
     return;
   }
@@ -166,7 +167,7 @@ void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const fl
       pool.run((rows + mc_rows - 1) / mc_rows, [&](int task, int) {
         const int ic = task * mc_rows, mc = std::min(mc_rows, rows - ic);
         panel_product(a + static_cast<std::size_t>(ic) * lda + pc, lda, b_pack_.data(), mc, kc, nc,
-                      c + static_cast<std::size_t>(ic) * ldc + jc, ldc, pc > 0);
+                      c + static_cast<std::size_t>(ic) * ldc + jc, ldc, accumulate || pc > 0);
       });
     }
   }

@@ -62,9 +62,9 @@ const char* instruction_set();
 class Sgemm {
  public:
   // c (rows × cols, row stride ldc) = a (rows × inner, row stride lda) · b (inner × cols, row stride ldb);
-  // b_transposed: b is given as cols × inner (row stride ldb), as k is for q·kᵀ.
+  // b_transposed: b is given as cols × inner (row stride ldb), as k is for q·kᵀ. accumulate: c += a · b.
   void run(int rows, int inner, int cols, const float* a, int lda, const float* b, int ldb, bool b_transposed,
-           float* c, int ldc, ThreadPool& pool);
+           float* c, int ldc, ThreadPool& pool, bool accumulate = false);
 
   // Rows of C per block: mc_block on one thread; else near it, in a count of blocks the threads share evenly.
   static int row_block(int rows, int threads);

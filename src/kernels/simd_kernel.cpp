@@ -71,6 +71,7 @@ void SimdKernel::attend_block(const core::HeadProblem<float>& p, bool fast, int 
   // that met ∞ or NaN: all NaN). With a precision the weights are normalized and rounded here, as the model does.
   for (int r = 0; r < rows; ++r) {
     const int i = i0 + r, len = c1 - c0;
+    float lse = -std::numeric_limits<float>::infinity();  // the row's log-sum-exp, for the backward pass
     float* wr = w + static_cast<std::size_t>(r) * m;
     const float* sr = s + static_cast<std::size_t>(r) * m;
     if (fast) {
@@ -78,8 +79,10 @@ void SimdKernel::attend_block(const core::HeadProblem<float>& p, bool fast, int 
       if (row_max == -std::numeric_limits<float>::infinity()) {
         std::fill_n(wr + c0, len, 0.0f);
         row_sum[r] = 0.0f;
+        lse = row_max;
       } else {
         row_sum[r] = attention::exp_row(wr + c0, len, row_max);
+        lse = row_max + std::log(row_sum[r]);
       }
     } else {
       const bool met = attention::variant_row(p, i, c0, len, sr + c0, wr + c0);
@@ -93,9 +96,11 @@ void SimdKernel::attend_block(const core::HeadProblem<float>& p, bool fast, int 
         case attention::RowCase::undefined:
           std::fill_n(wr + c0, len, std::numeric_limits<float>::quiet_NaN());
           row_sum[r] = 1.0f;  // NaN through the product
+          lse = std::numeric_limits<float>::quiet_NaN();
           break;
         case attention::RowCase::softmax:
           row_sum[r] = attention::exp_row(wr + c0, len, row_max) + (var.has_sink ? std::exp(var.sink - row_max) : 0.0f);
+          lse = row_max + std::log(row_sum[r]);  // before a precision normalizes the weights here
           if (var.precision) {  // out_h = rounded weights · v: normalize first, nothing to divide later
             for (int t = c0; t < c1; ++t) wr[t] = core::round_weight(var, wr[t] / row_sum[r]);
             row_sum[r] = 1.0f;
@@ -103,6 +108,7 @@ void SimdKernel::attend_block(const core::HeadProblem<float>& p, bool fast, int 
           break;
       }
     }
+    if (p.row_lse) p.row_lse[i] = lse;  // −∞ for a row with no key
     if (p.weights) {  // keys outside [c0, c1) are masked: weight 0
       std::fill_n(wr, c0, 0.0f);
       std::fill_n(wr + c1, m - c1, 0.0f);

@@ -101,6 +101,9 @@ void TiledKernel::attend_block(const core::HeadProblem<float>& p, int i0, int ro
   // divide by the row sums; a row with no allowed key keeps its zeros
   for (int r = 0; r < rows; ++r)
     if (row_sum[r] > 0.0f) attention::divide_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, row_sum[r]);
+  if (p.row_lse)  // all a backward pass keeps of the softmax (FlashAttention-2): O(N), not N × M
+    for (int r = 0; r < rows; ++r)
+      p.row_lse[i0 + r] = row_sum[r] > 0.0f ? row_max[r] + std::log(row_sum[r]) : minus_infinity;
 
   // recorded weights, a second pass from the final max and sum: e^(scale·s − max) / sum, 0 where masked
   if (p.weights)

@@ -1,4 +1,5 @@
-// Piecewise-linear colour maps through a few hand-picked stops (ColorBrewer RdBu and Blues).
+// Piecewise-linear colour maps through a few hand-picked stops (ColorBrewer RdBu and Blues), looked up in a
+// 1024-entry table (a 4096 × 4096 heatmap colours 16 M cells; the table makes that a lookup each).
 #include "ui/colormap.hpp"
 
 #include <algorithm>
@@ -26,10 +27,31 @@ ImU32 interpolate(const std::array<Stop, N>& stops, float t) {
 constexpr std::array<Stop, 5> diverging_stops{{{33, 102, 172}, {146, 197, 222}, {247, 247, 247}, {244, 165, 130}, {178, 24, 43}}};
 constexpr std::array<Stop, 4> sequential_stops{{{247, 251, 255}, {158, 202, 225}, {49, 130, 189}, {8, 48, 107}}};
 
+constexpr int table_size = 1024;
+
+struct Tables {
+  std::array<ImU32, table_size> diverging{}, sequential{};
+  Tables() {
+    for (int i = 0; i < table_size; ++i) {
+      const float t = static_cast<float>(i) / (table_size - 1);
+      diverging[static_cast<std::size_t>(i)] = interpolate(diverging_stops, t);
+      sequential[static_cast<std::size_t>(i)] = interpolate(sequential_stops, t);
+    }
+  }
+};
+
+const Tables& tables() {
+  static const Tables t;  // immutable once built
+  return t;
+}
+
 }  // namespace
 
 ImU32 colormap_color(ColorMap map, float t) {
-  return map == ColorMap::diverging ? interpolate(diverging_stops, t) : interpolate(sequential_stops, t);
+  if (!(t >= 0.0f)) t = 0.0f;  // and NaN
+  const int i = static_cast<int>(std::min(t, 1.0f) * (table_size - 1) + 0.5f);
+  const auto& table = map == ColorMap::diverging ? tables().diverging : tables().sequential;
+  return table[static_cast<std::size_t>(i)];
 }
 
 ImU32 text_color_on(ImU32 background) {

@@ -2,6 +2,8 @@
 // through core/scenario_edit.hpp so the user's numbers survive it, and says in one line what else it changed.
 #include "ui/editor_panel.hpp"
 
+#include <cmath>
+
 #include <imgui.h>
 
 #include "core/limits.hpp"
@@ -11,6 +13,7 @@
 #include "ui/exchange.hpp"
 #include "ui/format.hpp"
 #include "ui/matrix_editor.hpp"
+#include "ui/variant_controls.hpp"
 #include "ui/widget_rects.hpp"
 
 namespace ap::ui {
@@ -269,8 +272,10 @@ void draw_backend(AppState& state) {
     ImGui::Text("computing… %.0f %%", 100 * state.progress());
   } else {
     ImGui::TextWrapped("last result %.1f ms (%s)", r.milliseconds, r.trace.backend.c_str());
-    if (r.compared)
+    if (r.compared && std::isfinite(r.max_diff_vs_reference))
       ImGui::TextWrapped("largest |difference| from the reference %.2e", r.max_diff_vs_reference);
+    else if (r.compared)  // NaN: the trace has ±inf or NaN cells, which every view explains
+      ImGui::TextWrapped("largest |difference| from the reference: not a number (the trace has ±inf or NaN cells, explained above the view)");
     else if (state.comparing())
       ImGui::TextWrapped("comparing with the reference… %.0f %%", 100 * state.progress());
   }
@@ -301,6 +306,7 @@ void draw_editor_panel(AppState& state, ViewState& view) {
   draw_scale(state);
   draw_mask(state);
   draw_positional(state, view);
+  draw_variant_controls(state, view.editor.grids);
   ImGui::Separator();
   draw_weights(state, view);
 }

@@ -16,7 +16,7 @@ std::string printf_string(const char* fmt, double v) {
 }  // namespace
 
 std::string format_cell(double v) {
-  if (std::isnan(v)) return "NaN?";
+  if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+inf" : "-inf";
   const double a = std::fabs(v);
   if (a == 0) return "0";
@@ -27,7 +27,7 @@ std::string format_cell(double v) {
 }
 
 std::string format_precise(double v) {
-  if (std::isnan(v)) return "NaN (not a number: report this, the core should never produce it)";
+  if (std::isnan(v)) return "NaN (undefined: an overflow upstream, explained above the view)";
   return printf_string("%.6g", v);
 }
 

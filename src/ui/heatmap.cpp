@@ -23,7 +23,6 @@ namespace ap::ui {
 namespace {
 
 constexpr float cell_mode_min_px = 7;  // unscaled: below this side a cell is a texel, above it a rectangle
-constexpr int overview_side = 512;     // texels of the overview drawn while a cell is under a pixel
 const ImU32 masked_color = IM_COL32(70, 70, 74, 255);
 const ImU32 nonfinite_color = IM_COL32(255, 0, 220, 255);  // ±inf or NaN: impossible to miss
 
@@ -53,41 +52,66 @@ std::uint64_t content_key(const HeatmapCanvas& canvas, const HeatmapSpec& spec) 
 
 bool is_allowed(const HeatmapSpec& spec, Eigen::Index i, Eigen::Index j) { return !spec.allowed || (*spec.allowed)(i, j); }
 
-std::pair<double, double> value_range(const HeatmapSpec& spec) {
-  if (spec.range == ColorRange::unit) return {0.0, 1.0};
-  if (spec.range == ColorRange::user && spec.user_hi > spec.user_lo) return {spec.user_lo, spec.user_hi};
-  const core::Matrix& m = *spec.values;
-  double lo = 0, hi = 0;
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      const double v = m(i, j);
-      if (!std::isfinite(v) || !is_allowed(spec, i, j)) continue;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-  if (spec.map == ColorMap::diverging) {
-    const double a = std::max({std::fabs(lo), std::fabs(hi), 1e-12});
-    return {-a, a};
-  }
-  return {0.0, std::max(hi, 1e-12)};
-}
-
 ImU32 value_color(const HeatmapSpec& spec, double v, double lo, double hi) {
   if (!std::isfinite(v)) return nonfinite_color;
   return colormap_color(spec.map, static_cast<float>((v - lo) / (hi - lo)));
 }
 
-// RGBA texels of ceil(rows / pool) × ceil(cols / pool): each the colour of its block's largest-magnitude
-// allowed cell, so one strong weight is not averaged away when the matrix is pooled.
-void fill_pixels(std::vector<std::uint32_t>& pixels, const HeatmapSpec& spec, double lo, double hi, int pool, int& width,
-                 int& height) {
+constexpr int overview_side_max = 512;
+constexpr long small_matrix_cells = 1L << 16;  // coloured at once, whatever the frame's budget
+
+// Starts making the texture of the numbers now in spec (the range first unless it is fixed).
+void start_texture(HeatmapState& st, const HeatmapSpec& spec, int max_side) {
+  const int rows = static_cast<int>(spec.values->rows()), cols = static_cast<int>(spec.values->cols());
+  st.pool = std::max(1, (std::max(rows, cols) + max_side - 1) / max_side);
+  st.overview_pool = std::max(1, (std::max(rows, cols) + overview_side_max - 1) / overview_side_max);
+  st.next_row = 0;
+  st.scan_lo = st.scan_hi = 0;
+  if (spec.range == ColorRange::unit) {
+    st.lo = 0;
+    st.hi = 1;
+    st.phase = 2;
+  } else if (spec.range == ColorRange::user && spec.user_hi > spec.user_lo) {
+    st.lo = spec.user_lo;
+    st.hi = spec.user_hi;
+    st.phase = 2;
+  } else {
+    st.phase = 1;
+  }
+}
+
+// Phase 1 over rows [r0, r1): the largest and smallest allowed finite value.
+void scan_rows(HeatmapState& st, const HeatmapSpec& spec, int r0, int r1) {
   const core::Matrix& m = *spec.values;
-  const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols());
-  width = (cols + pool - 1) / pool;
-  height = (rows + pool - 1) / pool;
-  pixels.resize(static_cast<std::size_t>(width) * height);
-  for (int ty = 0; ty < height; ++ty)
-    for (int tx = 0; tx < width; ++tx) {
+  for (int i = r0; i < r1; ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      const double v = m(i, j);
+      if (!std::isfinite(v) || !is_allowed(spec, i, j)) continue;
+      st.scan_lo = std::min(st.scan_lo, v);
+      st.scan_hi = std::max(st.scan_hi, v);
+    }
+}
+
+void finish_scan(HeatmapState& st, const HeatmapSpec& spec) {
+  if (spec.map == ColorMap::diverging) {
+    const double a = std::max({std::fabs(st.scan_lo), std::fabs(st.scan_hi), 1e-12});
+    st.lo = -a;
+    st.hi = a;
+  } else {
+    st.lo = 0;
+    st.hi = std::max(st.scan_hi, 1e-12);
+  }
+}
+
+// Phase 2 over texel rows [t0, t1): each texel the colour of its block's largest-magnitude allowed cell (one strong
+// weight is not averaged away when a matrix is pooled), masked blocks grey; the overview's cells likewise.
+void fill_texel_rows(HeatmapCanvas& canvas, HeatmapState& st, const HeatmapSpec& spec, const std::string& name, int t0,
+                     int t1) {
+  const core::Matrix& m = *spec.values;
+  const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols()), pool = st.pool;
+  canvas.pixels.resize(static_cast<std::size_t>(t1 - t0) * st.tex_w);
+  for (int ty = t0; ty < t1; ++ty)
+    for (int tx = 0; tx < st.tex_w; ++tx) {
       double best = 0;
       bool any = false;
       for (int i = ty * pool; i < std::min(rows, (ty + 1) * pool); ++i)
@@ -96,18 +120,60 @@ void fill_pixels(std::vector<std::uint32_t>& pixels, const HeatmapSpec& spec, do
           const double v = m(i, j);
           if (!any || !(std::fabs(v) <= std::fabs(best))) best = v;  // a NaN wins, so it stays visible
           any = true;
+          double& o = st.overview[static_cast<std::size_t>(i / st.overview_pool) * st.overview_w + j / st.overview_pool];
+          if (!std::isnan(o) && !(std::fabs(v) <= std::fabs(o))) o = v;  // the largest magnitude; a NaN stays
         }
-      pixels[static_cast<std::size_t>(ty) * width + tx] = any ? value_color(spec, best, lo, hi) : masked_color;
+      canvas.pixels[static_cast<std::size_t>(ty - t0) * st.tex_w + tx] = any ? value_color(spec, best, st.lo, st.hi) : masked_color;
     }
+  canvas.textures->upload_rows(name, t0, t1 - t0, canvas.pixels.data());
 }
 
-// The texture called `name`, made now if its content changed. Returns its id and how many cells a texel holds.
-ImTextureID texture_for(HeatmapCanvas& canvas, const HeatmapSpec& spec, const std::string& name, std::uint64_t key,
-                        int pool, double lo, double hi) {
-  if (ImTextureID id = canvas.textures->find(name, key)) return id;
-  int w = 0, h = 0;
-  fill_pixels(canvas.pixels, spec, lo, hi, pool, w, h);
-  return canvas.textures->upload(name, key, w, h, canvas.pixels.data());
+// Advances the texture of `spec` within this frame's budget; the overview follows the full texture.
+void advance_texture(HeatmapCanvas& canvas, HeatmapState& st, const HeatmapSpec& spec, const std::string& name) {
+  const core::Matrix& m = *spec.values;
+  const int rows = static_cast<int>(m.rows()), cols = static_cast<int>(m.cols());
+  const bool small = static_cast<long>(rows) * cols <= small_matrix_cells;
+  while (st.phase != 0 && (small || canvas.cells_left > 0)) {
+    const int band = small ? rows : std::max(1, static_cast<int>(canvas.cells_left / std::max(1, cols)));
+    if (st.phase == 1) {
+      const int r1 = std::min(rows, st.next_row + band);
+      scan_rows(st, spec, st.next_row, r1);
+      canvas.cells_left -= static_cast<long>(r1 - st.next_row) * cols;
+      st.next_row = r1;
+      if (r1 == rows) {
+        finish_scan(st, spec);
+        st.phase = 2;
+        st.next_row = 0;
+      }
+      continue;
+    }
+    if (st.next_row == 0) {  // phase 2 begins: the texture's and the overview's shapes
+      const int w = (cols + st.pool - 1) / st.pool, h = (rows + st.pool - 1) / st.pool;
+      if (w != st.tex_w || h != st.tex_h) st.texture_ready = st.overview_ready = false;  // a new shape: nothing to show yet
+      st.tex_w = w;
+      st.tex_h = h;
+      canvas.textures->allocate(name, st.tex_w, st.tex_h);
+      st.overview_w = (cols + st.overview_pool - 1) / st.overview_pool;
+      st.overview_h = (rows + st.overview_pool - 1) / st.overview_pool;
+      st.overview.assign(static_cast<std::size_t>(st.overview_w) * st.overview_h, 0.0);
+    }
+    const int t0 = st.next_row / st.pool;
+    const int t1 = std::min(st.tex_h, t0 + std::max(1, band / st.pool));
+    fill_texel_rows(canvas, st, spec, name, t0, t1);
+    canvas.cells_left -= static_cast<long>(std::min(rows, t1 * st.pool) - t0 * st.pool) * cols;
+    st.next_row = t1 * st.pool;
+    if (t1 == st.tex_h) {
+      st.phase = 0;
+      st.texture_ready = true;
+      if (st.overview_pool > st.pool) {  // a smaller picture for a view where a cell is under a pixel
+        canvas.textures->allocate(name + "#overview", st.overview_w, st.overview_h);
+        canvas.pixels.resize(st.overview.size());
+        for (std::size_t k = 0; k < st.overview.size(); ++k) canvas.pixels[k] = value_color(spec, st.overview[k], st.lo, st.hi);
+        canvas.textures->upload_rows(name + "#overview", 0, st.overview_h, canvas.pixels.data());
+        st.overview_ready = true;
+      }
+    }
+  }
 }
 
 void draw_legend(ImDrawList* dl, ImVec2 at, float height, float width, ColorMap map, double lo, double hi) {
@@ -223,9 +289,9 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
   const float scale = font / 15.0f;
   HeatmapState& st = canvas.states[spec.id];
   const std::uint64_t key = content_key(canvas, spec);
-  if (key != st.content_key) {  // new numbers: colour range and label room, once
+  if (key != st.content_key) {  // new numbers: a new texture (over the next frames) and the labels' room
     st.content_key = key;
-    std::tie(st.lo, st.hi) = value_range(spec);
+    start_texture(st, spec, canvas.textures ? canvas.textures->max_side() : 4096);
     st.row_label_w = st.col_label_len = 0;
     for (int i = 0; i < rows && spec.axis_labels; ++i)
       st.row_label_w = std::max(st.row_label_w, ImGui::CalcTextSize(fit_text(label_at(spec.row_labels, i), 6.5f * font).c_str()).x);
@@ -337,9 +403,13 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
   const auto cell_min = [&](int i, int j) {
     return ImVec2(grid.x + static_cast<float>((j - w.first_col) * w.cell), grid.y + static_cast<float>((i - w.first_row) * w.cell));
   };
-  const int max_side = canvas.textures ? canvas.textures->max_side() : 4096;
-  const int full_pool = std::max(1, (std::max(rows, cols) + max_side - 1) / max_side);
-  const int overview_pool = std::max(1, (std::max(rows, cols) + overview_side - 1) / overview_side);
+  const std::string texture_name = std::string(spec.id) + "#full";
+  if (canvas.textures) advance_texture(canvas, st, spec, texture_name);
+  else if (st.phase == 1) {  // no textures (a test without a store): only the range is needed
+    scan_rows(st, spec, 0, rows);
+    finish_scan(st, spec);
+    st.phase = 0;
+  }
   const auto uv = [](double cell, int pool, int count) {  // texture coordinate of a cell edge
     const int texels = (count + pool - 1) / pool;
     return static_cast<float>(cell / (static_cast<double>(texels) * pool));
@@ -372,13 +442,18 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
                     text_color_on(bg), s.c_str());
       }
   } else {
-    // Zoomed out: the texture's visible part (the overview while a cell is under a pixel).
-    const bool overview = w.cell < 1.0f && overview_pool > full_pool;
-    const int pool = overview ? overview_pool : full_pool;
-    const ImTextureID tex = texture_for(canvas, spec, std::string(spec.id) + (overview ? "#overview" : "#full"), key, pool,
-                                        st.lo, st.hi);
-    dl->AddImage(tex, grid, grid_end, ImVec2(uv(w.first_col, pool, cols), uv(w.first_row, pool, rows)),
-                 ImVec2(uv(w.first_col + w.cols, pool, cols), uv(w.first_row + w.rows, pool, rows)));
+    // Zoomed out: the texture's visible part (the overview while a cell is under a pixel). While a new texture is
+    // being made the last complete one is shown, and before the first a grey box saying so.
+    const bool overview = w.cell < 1.0f && st.overview_ready && st.overview_pool > st.pool;
+    const int pool = overview ? st.overview_pool : st.pool;
+    const ImTextureID tex = st.texture_ready ? canvas.textures->get(overview ? texture_name + "#overview" : texture_name) : nullptr;
+    if (tex) {
+      dl->AddImage(tex, grid, grid_end, ImVec2(uv(w.first_col, pool, cols), uv(w.first_row, pool, rows)),
+                   ImVec2(uv(w.first_col + w.cols, pool, cols), uv(w.first_row + w.rows, pool, rows)));
+    } else {
+      dl->AddRectFilled(grid, grid_end, masked_color);
+      dl->AddText(ImVec2(grid.x + 4 * scale, grid.y + 4 * scale), text, "drawing…");
+    }
   }
   dl->PopClipRect();
   dl->AddRect(grid, grid_end, IM_COL32(90, 90, 90, 255));
@@ -406,11 +481,11 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
   }
   if (spec.legend)
     draw_legend(dl, ImVec2(grid_end.x + 8 * scale, grid.y), std::min(grid_h, 8 * font), 0.9f * font, spec.map, st.lo, st.hi);
-  if (show_minimap && canvas.textures) {
-    const ImTextureID tex = texture_for(canvas, spec, std::string(spec.id) + (overview_pool > full_pool ? "#overview" : "#full"),
-                                        key, std::max(full_pool, overview_pool), st.lo, st.hi);
+  if (show_minimap && st.texture_ready && canvas.textures) {
+    const bool small = st.overview_ready && st.overview_pool > st.pool;
+    const ImTextureID mini_tex = canvas.textures->get(small ? texture_name + "#overview" : texture_name);
     const ImVec2 b(mini_at.x + mini_w, mini_at.y + mini_h);
-    dl->AddImage(tex, mini_at, b);
+    if (mini_tex) dl->AddImage(mini_tex, mini_at, b);
     dl->AddRect(mini_at, b, IM_COL32(120, 120, 120, 255));
     const ImVec2 va(mini_at.x + static_cast<float>(w.first_col / cols) * mini_w, mini_at.y + static_cast<float>(w.first_row / rows) * mini_h);
     const ImVec2 vb(va.x + std::max(2.0f, static_cast<float>(w.cols / cols) * mini_w), va.y + std::max(2.0f, static_cast<float>(w.rows / rows) * mini_h));

@@ -45,22 +45,34 @@ struct HeatmapHover {
   bool active() const { return row >= 0; }
 };
 
-// What one heatmap keeps between frames: the user's zoom and pan, and what was derived from its content.
+// What one heatmap keeps between frames: the user's zoom and pan, and its texture, made from its numbers a band of
+// rows per frame (first the colour range, then the texels) so that no frame carries a whole 4096 × 4096 map.
 struct HeatmapState {
   float zoom = 1;                          // 1: the whole matrix fits its box
   double center_row = -1, center_col = -1; // the box's centre in cells (−1: the matrix's centre)
-  std::uint64_t content_key = 0;           // what lo, hi and the label width below were made for
-  double lo = 0, hi = 1;
+  std::uint64_t content_key = 0;           // the numbers now drawn (labels, range and texture follow them)
+  double lo = 0, hi = 1;                   // colour range drawn
   float row_label_w = 0, col_label_len = 0;
+  // The texture under way: phase 1 scans for the range, phase 2 fills texels; 0 when it shows content_key.
+  int phase = 0, next_row = 0;
+  double scan_lo = 0, scan_hi = 0;
+  int pool = 1, tex_w = 0, tex_h = 0;      // cells per texel side; texture size
+  bool texture_ready = false;              // the texture holds a whole picture (perhaps of older numbers)
+  std::vector<double> overview;            // max-|v| pooled to at most 512 per side, for when a cell is under a pixel
+  int overview_pool = 1, overview_w = 0, overview_h = 0;
+  bool overview_ready = false;
 };
 
-// Shared by every heatmap: where textures go, per-heatmap state, and the content revision (a new trace or
-// scenario) that tells a heatmap its numbers may have changed.
+// Shared by every heatmap: where textures go, per-heatmap state, the content revision (a new trace or scenario)
+// that tells a heatmap its numbers may have changed, and how many cells may still be coloured this frame.
 struct HeatmapCanvas {
   TextureStore* textures = nullptr;
   std::map<std::string, HeatmapState> states;
   unsigned revision = 0;
-  std::vector<std::uint32_t> pixels;  // reused between uploads (page faults cost more than the colours)
+  long cells_left = 0;                 // this frame's budget (begin_frame)
+  long cells_per_frame = 1L << 20;     // about 5 ms of colouring in WebAssembly
+  std::vector<std::uint32_t> pixels;   // reused between uploads (page faults cost more than the colours)
+  void begin_frame() { cells_left = cells_per_frame; }
 };
 
 HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec);

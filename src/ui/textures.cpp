@@ -1,17 +1,19 @@
-// The store without a GPU: remembers the last upload so find() answers as a real store would for it.
+// The store without a GPU (see textures.hpp).
 #include "ui/textures.hpp"
 
 namespace ap::ui {
 
-ImTextureID NullTextureStore::find(const std::string& name, std::uint64_t key) {
-  return name == last_name_ && key == last_key_ ? reinterpret_cast<ImTextureID>(std::intptr_t{1}) : nullptr;
+namespace {
+ImTextureID some_texture() { return reinterpret_cast<ImTextureID>(std::intptr_t{1}); }
+}  // namespace
+
+ImTextureID NullTextureStore::get(const std::string& name) { return name == last_ ? some_texture() : nullptr; }
+
+ImTextureID NullTextureStore::allocate(const std::string& name, int, int) {
+  last_ = name;
+  return some_texture();
 }
 
-ImTextureID NullTextureStore::upload(const std::string& name, std::uint64_t key, int, int, const std::uint32_t*) {
-  last_name_ = name;
-  last_key_ = key;
-  ++uploads_;
-  return reinterpret_cast<ImTextureID>(std::intptr_t{1});
-}
+void NullTextureStore::upload_rows(const std::string&, int, int rows, const std::uint32_t*) { uploaded_rows_ += rows; }
 
 }  // namespace ap::ui

@@ -6,6 +6,8 @@
 
 #include <imgui.h>
 
+#include "ui/nonfinite_note.hpp"
+#include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
 
 namespace ap::ui {
@@ -34,14 +36,20 @@ void draw_views(AppState& state, ViewState& view) {
     const char* title;
     const char* id;
     void (*draw)(AppState&, ViewState&);
+    bool needs_trace = true;  // drawn from the trace of the scenario on screen
   };
   static const Tab tabs[] = {
       {"Scores & weights", "view.scores", draw_attention_view}, {"Pipeline", "view.pipeline", draw_pipeline_view},
       {"Heads", "view.heads", draw_heads_view},             {"Scaling lab", "view.scaling", draw_scaling_view},
       {"Geometry", "view.geometry", draw_geometry_view},    {"Masks", "view.mask", draw_mask_view},
       {"Positions", "view.positional", draw_positional_view},
+      {"Variants", "view.variants", draw_variants_view},
+      {"Precision", "view.precision", draw_precision_view},
+      {"KV cache", "view.decode", draw_decode_view},
+      {"Training lab", "view.training", draw_training_view, false},
   };
   view.heatmaps.revision = state.revision();
+  view.heatmaps.begin_frame();
   view.head = std::clamp(view.head, 0, state.scenario().heads - 1);
   state.set_shown_heads({view.head});
   if (!ImGui::BeginTabBar("views")) return;
@@ -56,7 +64,8 @@ void draw_views(AppState& state, ViewState& view) {
     ImGui::BeginChild(tab.id, ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     const ImVec2 area = ImGui::GetWindowPos();  // the whole view, for "PNG of this view"
     widget_rects().record("view.area", area, ImVec2(area.x + ImGui::GetWindowWidth(), area.y + ImGui::GetWindowHeight()));
-    if (state.trace_fits() && state.head_recorded(view.head)) {
+    if (!tab.needs_trace || (state.trace_fits() && state.head_recorded(view.head))) {
+      if (tab.needs_trace) draw_trace_nonfinite_note(state, view.variants);  // every view of the trace explains its ±inf and NaN cells
       tab.draw(state, view);
     } else {  // the new shape's first result (or the shown head's matrices) is still being computed
       ImGui::TextDisabled(state.cancelled() ? "Cancelled before the first result for this shape: press compute below."

@@ -11,6 +11,8 @@
 #include "ui/app_state.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/matrix_editor.hpp"
+#include "ui/variant_state.hpp"
+#include "ui/training_service.hpp"
 
 namespace ap::ui {
 
@@ -46,6 +48,10 @@ struct PositionalState {
   int query = -1, key = -1, offset = 2;  // the RoPE demo's pair (−1: pick the longest vectors)
 };
 
+struct TrainingLabState {
+  TrainingSettings settings;  // what Start / Train uses
+};
+
 struct ViewState {
   int head = 0;        // the head the single-head views show
   int query_row = -1;  // the row the scaling lab studies (−1: the row with the most keys)
@@ -62,6 +68,9 @@ struct ViewState {
   MaskPaintState mask_paint;
   PositionalState positional;
   std::vector<core::SweepPoint> sweep;  // the scaling lab's d_k sweep: random, so computed once
+  VariantViewState variants;            // the SPEC §1b views (ui/variant_tabs.hpp)
+  TrainingService* training = nullptr;  // the training lab's runs (the platform's trainer), or none
+  TrainingLabState training_lab;
 };
 
 void draw_views(AppState& state, ViewState& view);
@@ -73,6 +82,7 @@ void draw_scaling_view(AppState& state, ViewState& view);
 void draw_geometry_view(AppState& state, ViewState& view);
 void draw_mask_view(AppState& state, ViewState& view);
 void draw_positional_view(AppState& state, ViewState& view);
+void draw_training_view(AppState& state, ViewState& view);
 
 // Shared bits.
 void head_selector(const AppState& state, ViewState& view);

@@ -12,6 +12,9 @@ attention-cli.js. Standard library only.
                                                   cases with SPEC 1b fields (the reference on all), for node,
                                                   where each run starts a WebAssembly module
   cli_driver.py commands              -- CLI...   `backends`, `bench`, bad arguments
+  cli_driver.py grad      CASES_DIR   -- CLI...   `grad FILE` on every golden gradient case (reference 1e-9 and
+                                                  simd/tiled 1e-4 of torch.autograd), refusals
+  cli_driver.py train                 -- CLI...   `train --list`, `train` of every task to its threshold, refusals
 """
 import json
 import math
@@ -208,6 +211,151 @@ def commands(cli):
     return checks
 
 
+GRAD_KEYS = ("d_x", "d_w_q", "d_w_k", "d_w_v", "d_w_o", "d_b_q", "d_b_v", "d_b_o", "d_context_x", "d_learned")
+
+
+def grad(cases_dir, cli):
+    names = sorted(n for n in os.listdir(cases_dir) if n.endswith(".json"))
+    if len(names) < 25:
+        fail(f"only {len(names)} golden gradient cases in {cases_dir}")
+    scratch = tempfile.mkdtemp(prefix="ap_cli_grad_")
+    checks = 0
+    for name in names:
+        with open(os.path.join(cases_dir, name), encoding="utf-8") as f:
+            case = json.load(f)
+        expected = case["expected"]
+        path = os.path.join(scratch, name)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(case["scenario"], f)
+        # every case on the reference; the float backends on every other case (the Catch2 suite runs them all)
+        for backend, tolerance in [("reference", 1e-9)] + ([("simd", 1e-4), ("tiled", 1e-4)] if checks % 2 else []):
+            result = run(cli, ["grad", path, "--backend", backend])
+            checks += 1
+            if result.returncode != 0 or result.stderr or result.stdout.count(b"\n") != 1:
+                fail(f"{name} {backend}: exit {result.returncode}, stderr {result.stderr[:300]!r}")
+                continue
+            got = json.loads(result.stdout)
+            if got.get("backend") != backend:
+                fail(f"{name}: backend {got.get('backend')!r}")
+            keys = {k for k in got if k.startswith("d_")}
+            if keys != set(expected):
+                fail(f"{name} {backend}: keys {sorted(keys)} != {sorted(expected)}")
+                continue
+            for key in GRAD_KEYS:  # d_b_k is zero in exact arithmetic: golden_tests measures it on its own scale
+                if key not in expected:
+                    continue
+                want, have = expected[key], got[key]
+                if not isinstance(want[0], list):
+                    want, have = [want], [have]
+                err = rel_err(have, want)
+                if not err <= tolerance:
+                    fail(f"{name} {backend}: {key} normwise relative error {err:.3g} > {tolerance}")
+    shutil.rmtree(scratch)
+    scenario = b'{"version": 1, "x": [[1, 0], [0, 1], [1, 1]], "mask": "causal"}'
+    bad = [
+        (["grad", "-", "--backend", "eigen"], scenario,
+         '--backend: "eigen" has no backward pass (gradients run on reference, simd, tiled)'),
+        (["grad", "-", "--backend", "nope"], scenario, '--backend: unknown backend "nope" (gradients run on reference, simd, tiled)'),
+        (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0]]}', "d_output: expected 2 rows (tokens), got 1"),
+        (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0], ["a", 1]]}',
+         'd_output[1][0]: expected a number, got "a"'),
+        (["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[1, 0], [1]]}',
+         "d_output[1]: expected 2 numbers (d_model), got 1"),
+        (["grad", "/nonexistent/scenario.json"], b"", 'FILE: cannot open "/nonexistent/scenario.json"'),
+        (["grad"], b"", None),
+    ]
+    for args, stdin, message in bad:
+        check_refusal("attention-cli " + " ".join(args), run(cli, args, stdin), message)
+        checks += 1
+    # G = d_output: zero G, zero gradients; standard input works
+    result = run(cli, ["grad", "-"], b'{"version": 1, "x": [[1, 0], [0, 1]], "d_output": [[0, 0], [0, 0]]}')
+    got = json.loads(result.stdout) if result.returncode == 0 else {}
+    if not got or any(v != 0 for key in ("d_x", "d_w_q", "d_w_o") for row in got[key] for v in row):
+        fail(f"grad with d_output = 0: exit {result.returncode}, {result.stdout[:200]!r}")
+    return checks + 1
+
+
+def json_lines(result, name):
+    try:
+        return [json.loads(line) for line in result.stdout.decode().splitlines()]
+    except ValueError:
+        fail(f"{name}: stdout is not JSON lines: {result.stdout[:200]!r}")
+        return []
+
+
+def train(cli):
+    checks = 0
+    result = run(cli, ["train", "--list"])
+    tasks = json_lines(result, "train --list")
+    names = [t.get("task") for t in tasks]
+    if result.returncode != 0 or not {"previous_token", "induction", "lookup", "running_max"} <= set(names):
+        fail(f"train --list: exit {result.returncode}, tasks {names}")
+    checks += 1
+    # SPEC §2's done criterion, with the defaults: induction reaches accuracy >= 0.9 with a head whose
+    # prefix_match >= 0.4; every layer's scenario opens in `run`
+    for args, accuracy, prefix in [(["--task", "induction"], 0.9, 0.4), (["--task", "lookup", "--steps", "60"], 0.9, None),
+                                   (["--task", "previous_token", "--steps", "100", "--seed", "3"], 0.9, None)]:
+        name = "attention-cli train " + " ".join(args)
+        result = run(cli, ["train"] + args)
+        lines = json_lines(result, name)
+        checks += 1
+        if result.returncode != 0 or not lines:
+            fail(f"{name}: exit {result.returncode}, stderr {result.stderr[:300]!r}")
+            continue
+        steps, done = lines[:-1], lines[-1]
+        if any(set(p) != {"step", "loss", "accuracy", "eval_loss", "previous_token", "prefix_match"} for p in steps) \
+                or steps[0]["step"] != 0:
+            fail(f"{name}: step lines {steps[:2]}")
+        keys = {"done", "steps", "loss", "accuracy", "ms", "head_scores", "scenarios"}
+        if not keys <= set(done) or done["done"] is not True:
+            fail(f"{name}: done line lacks {keys - set(done)}")
+            continue
+        if not done["accuracy"] >= accuracy:
+            fail(f"{name}: accuracy {done['accuracy']} < {accuracy}")
+        scores = done["head_scores"]
+        if any(set(h) != {"layer", "head", "previous_token", "prefix_match"} for h in scores):
+            fail(f"{name}: head_scores {scores[:2]}")
+        if prefix is not None and not max(h["prefix_match"] for h in scores) >= prefix:
+            fail(f"{name}: best prefix_match {max(h['prefix_match'] for h in scores)} < {prefix}")
+        for layer, scenario in enumerate(done["scenarios"]):
+            trace = run(cli, ["run", "-"], json.dumps(scenario).encode())
+            if trace.returncode != 0 or len(json.loads(trace.stdout)["heads"]) != len(scores) // len(done["scenarios"]):
+                fail(f"{name}: scenario of layer {layer} does not run: {trace.stderr[:200]!r}")
+        if prefix is not None:
+            continue  # the long run once; the short ones check determinism
+        # one seed, one run: the same lines again (but the time)
+        again = json_lines(run(cli, ["train"] + args), name)
+        for d in (done, again[-1] if again else {}):
+            d.pop("ms", None)
+        if again != lines:
+            fail(f"{name}: a second run with the same seed printed different lines")
+    result = run(cli, ["train", "--task", "previous_token", "--scaling", "--steps", "10", "--scaling-d-k", "4,32"])
+    lines = json_lines(result, "train --scaling")
+    summaries = [l for l in lines if l.get("summary")]
+    if result.returncode != 0 or [(s["d_k"], s["scale"]) for s in summaries] != [
+            (4, "inv_sqrt_dk"), (4, "none"), (32, "inv_sqrt_dk"), (32, "none")]:
+        fail(f"train --scaling: exit {result.returncode}, summaries {summaries}")
+    if any({"grad_norm_w_q", "grad_norm_w_k", "entropy", "loss"} - set(l) for l in lines if not l.get("summary")):
+        fail("train --scaling: a point lacks a field")
+    checks += 1
+    bad = [
+        (["train"], "--task: is required (see `attention-cli train --list`)"),
+        (["train", "--task", "nope"], '--task: unknown task "nope" (tasks: previous_token, induction, lookup, running_max)'),
+        (["train", "--task", "induction", "--steps", "-3"], "--steps: expected 1 to 1000000, got -3"),
+        (["train", "--task", "induction", "--scale", "half"], '--scale: expected inv_sqrt_dk or none, got "half"'),
+        (["train", "--task", "induction", "--lr", "-1"], None),
+        (["train", "--task", "induction", "--heads", "3"], None),
+        (["train", "--task", "induction", "--d-model", "abc"], None),
+        (["train", "--task", "induction", "--optimizer", "lbfgs"], '--optimizer: expected adamw, adam or sgd, got "lbfgs"'),
+        (["train", "--task", "induction", "--backend", "eigen"], None),
+        (["train", "--task", "induction", "--scaling", "--scaling-d-k", "16,x"], None),
+    ]
+    for args, message in bad:
+        check_refusal("attention-cli " + " ".join(args), run(cli, args), message)
+        checks += 1
+    return checks
+
+
 def main(argv):
     if "--" not in argv:
         print(__doc__, file=sys.stderr)
@@ -220,6 +368,10 @@ def main(argv):
         count = golden(params[0], cli, params[1] if len(params) > 1 else "all")
     elif mode == "commands":
         count = commands(cli)
+    elif mode == "grad":
+        count = grad(params[0], cli)
+    elif mode == "train":
+        count = train(cli)
     else:
         print(__doc__, file=sys.stderr)
         return 2

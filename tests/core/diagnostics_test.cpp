@@ -9,6 +9,7 @@
 #include "core/diagnostics.hpp"
 #include "core/mask.hpp"
 #include "core/pipeline.hpp"
+#include "core/softmax.hpp"
 #include "support/random_scenario.hpp"
 
 namespace {
@@ -110,7 +111,9 @@ TEST_CASE("diagnostics: every row of a computed trace, against formulas written 
         for (int j = 0; j < s.m(); ++j)
           if (t.allowed(i, j)) var += (h.scores(i, j) - sum / count) * (h.scores(i, j) - sum / count);
         var /= count;
-        CHECK(d.entropy[r] == Approx(entropy).epsilon(1e-12).margin(1e-15));
+        // entropy is taken as log Z − Σ p·s (one log a row): the subtraction leaves an absolute error of a
+        // few ulp of the row's largest score, so a near-one-hot row is compared with a margin, not 1e-15
+        CHECK(d.entropy[r] == Approx(entropy).epsilon(1e-12).margin(1e-13));
         CHECK(d.effective_keys[r] == Approx(std::exp(entropy)).epsilon(1e-12));
         CHECK(d.effective_keys[r] >= 1 - 1e-12);
         CHECK(d.effective_keys[r] <= count + 1e-9);
@@ -147,5 +150,39 @@ TEST_CASE("diagnostics: the Jacobian norm of a nearly one-hot row stays accurate
                                       4 * std::pow((1 - d) * d / 2, 2) + 2 * std::pow(d * d / 4, 2));
     INFO("delta " << delta);
     CHECK(ap::core::softmax_jacobian_norm(p.data(), 3) == Approx(expected).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("diagnostics: the textbook shortcut (one log a row) equals the general form") {
+  std::mt19937 rng(31);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  for (int trial = 0; trial < 6; ++trial) {
+    const int n = 1 + trial * 7, m = 3 + trial * 5;
+    ap::core::Matrix scores(n, m);
+    for (Eigen::Index i = 0; i < scores.size(); ++i) scores.data()[i] = normal(rng) * (trial == 5 ? 30 : 1);
+    ap::core::MaskSpec spec;
+    if (trial % 2) spec.causal = ap::core::CausalAlign::top_left;
+    if (trial == 4) spec.key_valid = std::vector<std::uint8_t>(static_cast<std::size_t>(m), 1), (*spec.key_valid)[1] = 0;
+    const ap::core::MaskRule rule(spec, n, m);
+    const ap::core::AllowMatrix allowed = ap::core::allow_matrix(rule);
+    const double scale = 0.37;
+    ap::core::Matrix weights(n, m);
+    for (int i = 0; i < n; ++i) {
+      std::vector<double> row(static_cast<std::size_t>(m));
+      for (int j = 0; j < m; ++j) row[static_cast<std::size_t>(j)] = scale * scores(i, j);
+      ap::core::masked_softmax_row<double>(row.data(), rule, i, weights.row(i).data());
+    }
+    const auto general = ap::core::row_diagnostics(scores, weights, allowed, scale);
+    ap::core::RowDiagnostics fast;
+    ap::core::resize_diagnostics(fast, n);
+    ap::core::row_diagnostics_textbook_block(scores.data(), weights.data(), n, m, 0, rule, scale, fast);
+    for (int i = 0; i < n; ++i) {
+      INFO("trial " << trial << " row " << i);
+      CHECK(fast.entropy[i] == Approx(general.entropy[i]).margin(1e-12).epsilon(1e-9));
+      CHECK(fast.max_weight[i] == general.max_weight[i]);
+      CHECK(fast.jacobian_norm[i] == Approx(general.jacobian_norm[i]).margin(1e-14).epsilon(1e-12));
+      CHECK(fast.scaled_variance[i] == Approx(general.scaled_variance[i]).epsilon(1e-12));
+      CHECK(fast.raw_mean[i] == Approx(general.raw_mean[i]).margin(1e-14).epsilon(1e-12));
+    }
   }
 }

@@ -98,7 +98,7 @@ TEST_CASE("textbook: in \"...because it was too tired\", \"it\" attends most to 
   }
 }
 
-TEST_CASE("textbook: every preset validates and computes finite numbers on every backend") {
+TEST_CASE("textbook: every preset validates and computes finite numbers on every backend (fp16_overflow: listed ones)") {
   const auto& list = ap::core::presets();
   REQUIRE(list.size() >= 5);
   std::set<std::string> ids;
@@ -113,6 +113,11 @@ TEST_CASE("textbook: every preset validates and computes finite numbers on every
     for (const auto& backend : backend_names()) {
       INFO(backend);
       const auto t = run_backend(backend, s);
+      if (info.id == "fp16_overflow") {  // its point: fp16 overflows, and every backend lists the same cells
+        CHECK(t.nonfinite.size() == reference.nonfinite.size());
+        CHECK_FALSE(t.nonfinite.empty());
+        continue;
+      }
       CHECK(t.output.allFinite());
       CHECK(t.concat.allFinite());
       for (const auto& h : t.heads) {

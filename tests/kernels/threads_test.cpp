@@ -160,8 +160,9 @@ TEST_CASE("threads: packed K/V are kept only when the caller says they are uncha
   const ap::core::MaskRule mask(no_mask, n, m);
   const auto attend = [&](ap::core::Kernel<float>& kernel, const ap::core::MatrixF& keys, bool unchanged) {
     ap::core::MatrixF out(n, d);
-    ap::core::HeadProblem<float> p{n, m, d, d, q.data(), d, keys.data(), d, v.data(), d, 0.3f, &mask,
-                                   nullptr, nullptr, out.data(), d};
+    ap::core::HeadProblem<float> p{.n = n, .m = m, .d_k = d, .d_v = d, .q = q.data(), .q_stride = d,
+                                   .k = keys.data(), .k_stride = d, .v = v.data(), .v_stride = d, .scale = 0.3f,
+                                   .mask = &mask, .out = out.data(), .out_stride = d};
     p.kv_unchanged = unchanged;
     kernel.attend(p);
     return out;

@@ -2,6 +2,7 @@
 // with scripted mouse and keys, so the UI runs under the sanitizers and in plain unit tests.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <imgui.h>
@@ -45,19 +46,23 @@ class NullUi {
   void frames(ui::AppState& state, int count) {
     for (int i = 0; i < count; ++i) frame(state);
   }
-  // A real click on widget `id`: moved there, pressed for a frame, released (ImGui 1.86 has no input queue).
-  bool click(ui::AppState& state, const std::string& id) {
+  // Widget `id`'s rectangle, scrolled into view first if it is off screen, as window.playground.widgetRect does
+  // (src/app/main_web.cpp); nothing when the panels do not draw it.
+  std::optional<ui::Rect> find(ui::AppState& state, const std::string& id) {
     auto r = ui::widget_rects().find(id);
-    if (!r) {  // off screen: revealed as window.playground.widgetRect does (src/app/main_web.cpp)
-      ui::widget_rects().request_reveal(id);
-      for (int i = 0; i < 6 && !r; ++i) {
-        frame(state);
-        r = ui::widget_rects().find(id);
-      }
-      ui::widget_rects().request_reveal("");
-      frames(state, 2);
+    if (r) return r;
+    ui::widget_rects().request_reveal(id);
+    for (int i = 0; i < 6 && !r; ++i) {
+      frame(state);
       r = ui::widget_rects().find(id);
     }
+    ui::widget_rects().request_reveal("");
+    frames(state, 2);
+    return ui::widget_rects().find(id);
+  }
+  // A real click on widget `id`: moved there, pressed for a frame, released (ImGui 1.86 has no input queue).
+  bool click(ui::AppState& state, const std::string& id) {
+    const auto r = find(state, id);
     if (!r) return false;
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = ImVec2(r->x + r->w / 2, r->y + r->h / 2);
