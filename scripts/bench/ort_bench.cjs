@@ -1,8 +1,10 @@
-// Times onnxruntime on the benchmark's ONNX graphs (make_onnx.py), one thread, median of R runs after W,
-// and prints one JSON line like `attention-cli bench`. Runtimes:
-//   node: onnxruntime-node's CPU execution provider (native code);
-//   web:  onnxruntime-web's WebAssembly backend (SIMD, one thread), loaded in node with a plain require.
+// Times onnxruntime on the benchmark's ONNX graphs (make_onnx.py), median of R runs after W, and prints one
+// JSON line like `attention-cli bench` (wall-clock and the process's CPU time per run). Runtimes:
+//   node: onnxruntime-node's CPU execution provider (native code), T intra-op threads;
+//   web:  onnxruntime-web's WebAssembly backend (SIMD; numThreads = T: its own workers), loaded in node with a
+//         plain require.
 // Usage: node ort_bench.cjs RUNTIME MODEL.onnx N D_MODEL [--repeat R] [--warmup W] [--mode layer|attention|matmul]
+//        [--threads T]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -14,21 +16,21 @@ function rssMiB(key) {
 
 async function main() {
   const [runtime, model, nText, dText, ...rest] = process.argv.slice(2);
-  const opt = { repeat: 5, warmup: 1, mode: 'layer' };
+  const opt = { repeat: 5, warmup: 1, mode: 'layer', threads: 1 };
   for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
   const n = parseInt(nText, 10), d = parseInt(dText, 10);
-  const repeat = parseInt(opt.repeat, 10), warmup = parseInt(opt.warmup, 10);
+  const repeat = parseInt(opt.repeat, 10), warmup = parseInt(opt.warmup, 10), threads = parseInt(opt.threads, 10);
   fs.writeFileSync('/proc/self/clear_refs', '5');
   const before = rssMiB('VmRSS:');
 
   let ort, options;
   if (runtime === 'node') {
     ort = require('onnxruntime-node');
-    options = { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
-                graphOptimizationLevel: 'all' };
+    options = { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1,
+                executionMode: 'sequential', graphOptimizationLevel: 'all' };
   } else {
     ort = require('onnxruntime-web');
-    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.numThreads = threads;
     ort.env.wasm.proxy = false;
     options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
   }
@@ -44,18 +46,22 @@ async function main() {
     feeds[name] = new ort.Tensor('float32', data, [n, d]);
   }
   for (let w = 0; w < warmup; ++w) await session.run(feeds);
-  const ms = [];
+  const ms = [], cpu = [];
   for (let r = 0; r < repeat; ++r) {
-    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage(), t0 = process.hrtime.bigint();
     await session.run(feeds);
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e3);
   }
+  const runs = [...ms], cpuRuns = [...cpu];
   ms.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   const median = ms[Math.floor(ms.length / 2)];
   const flops = { layer: 8 * n * d * d + 4 * n * n * d, attention: 4 * n * n * d, matmul: 2 * n * d * d }[opt.mode];
   console.log(JSON.stringify({
-    backend: runtime === 'node' ? 'onnxruntime-node cpu' : 'onnxruntime-web wasm', n, d_model: d, mode: opt.mode,
-    ms_median: median, gflops: flops / (median * 1e6), max_rel_err: null,
+    backend: runtime === 'node' ? 'onnxruntime-node cpu' : 'onnxruntime-web wasm', n, d_model: d, mode: opt.mode, threads,
+    ms_median: median, cpu_ms_median: cpu[Math.floor(cpu.length / 2)], ms_runs: runs, cpu_ms_runs: cpuRuns, gflops: flops / (median * 1e6), max_rel_err: null,
     peak_extra_mib: rssMiB('VmHWM:') - before, model: path.basename(model),
   }));
 }

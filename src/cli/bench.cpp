@@ -1,5 +1,6 @@
-// Benchmark, one thread, median of R timed runs after W untimed ones, one kernel object per backend reused
-// across runs (its buffers are allocated once). Two modes:
+// Benchmark: the median of R timed runs after W untimed ones, the backends' runs interleaved (A B A B …, so that
+// a change in the machine's load hits all of them), one kernel object per backend reused across runs (its buffers
+// and threads are made once; `--threads T`: simd and tiled use T threads, the others one). Three modes:
 //   layer (default): the whole layer (projections, attention, W_O) through the pipeline on a random scenario;
 //   --attention-only: per-head attend on precomputed random Q, K, V (N × d_model each), nothing else;
 //   --matmul-only: one projection's product (N × d_model · d_model × d_model) through Kernel::matmul.
@@ -23,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cpu_clock.hpp"
 #include "cli/memory_probe.hpp"
 #include "core/error.hpp"
 #include "core/pipeline.hpp"
@@ -35,6 +37,7 @@ namespace ap::cli {
 namespace {
 
 constexpr int max_bench_tokens = 65536;
+constexpr int max_bench_threads = 64;
 constexpr int reference_affordable_tokens = 1024;  // the double reference above this takes minutes
 constexpr int reference_max_tokens = 8192;         // and above this, tens of minutes to hours (its memory is O(N))
 
@@ -50,46 +53,43 @@ double median_of(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-template <class F>
-std::vector<double> time_runs(const BenchOptions& o, F&& run) {
-  for (int w = 0; w < o.warmup; ++w) run();
-  std::vector<double> ms;
-  for (int r = 0; r < o.repeat; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    run();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return ms;
-}
+struct Timing {
+  double ms = 0;      // median wall-clock time of a run
+  double cpu_ms = 0;  // median CPU time of a run, every thread of the process together
+  std::vector<double> ms_runs, cpu_ms_runs;  // every timed run, in order
+};
 
 // Phase 1, memory: each candidate runs once (its first run: buffers allocated) under return_freed_memory,
-// its peak measured alone. Phase 2, time: warm-up and timed runs under keep_freed_memory; with --warmup 0
-// the first run is one of the timed ones (for the slowest cases). Returns the medians.
-std::vector<double> measure(const BenchOptions& o, std::vector<Candidate>& candidates) {
-  return_freed_memory();
-  std::vector<double> first_ms;
-  for (auto& c : candidates) {
-    const PeakMemory memory;
+// its peak measured alone. Phase 2, time: the remaining warm-up runs, then the timed runs, round by round, each
+// round running every candidate once, under keep_freed_memory; with --warmup 0 the first run is one of the timed
+// ones (for the slowest cases). Returns the medians.
+std::vector<Timing> measure(const BenchOptions& o, std::vector<Candidate>& candidates) {
+  const std::size_t count = candidates.size();
+  std::vector<std::vector<double>> ms(count), cpu_ms(count);
+  const auto timed = [&](std::size_t b) {
+    const double cpu0 = process_cpu_ms();
     const auto t0 = std::chrono::steady_clock::now();
-    c.run();
-    first_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    c.peak_mib = memory.extra_mib();
+    candidates[b].run();
+    ms[b].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    cpu_ms[b].push_back(process_cpu_ms() - cpu0);
+  };
+  return_freed_memory();
+  for (std::size_t b = 0; b < count; ++b) {
+    const PeakMemory memory;
+    timed(b);
+    candidates[b].peak_mib = memory.extra_mib();
+    if (o.warmup > 0) {  // the memory run was the first warm-up
+      ms[b].clear();
+      cpu_ms[b].clear();
+    }
   }
   keep_freed_memory();
-  std::vector<double> medians;
-  for (std::size_t b = 0; b < candidates.size(); ++b) {
-    BenchOptions timing = o;
-    std::vector<double> ms;
-    if (o.warmup == 0) {
-      ms.push_back(first_ms[b]);
-      timing.repeat = o.repeat - 1;
-    } else {
-      timing.warmup = o.warmup - 1;  // the memory run was the first warm-up
-    }
-    const std::vector<double> more = time_runs(timing, candidates[b].run);
-    ms.insert(ms.end(), more.begin(), more.end());
-    medians.push_back(median_of(ms));
-  }
+  for (int w = 1; w < o.warmup; ++w)
+    for (auto& c : candidates) c.run();
+  for (int r = o.warmup == 0 ? 1 : 0; r < o.repeat; ++r)
+    for (std::size_t b = 0; b < count; ++b) timed(b);
+  std::vector<Timing> medians;
+  for (std::size_t b = 0; b < count; ++b) medians.push_back({median_of(ms[b]), median_of(cpu_ms[b]), ms[b], cpu_ms[b]});
   return medians;
 }
 
@@ -99,15 +99,19 @@ double max_rel_err(const core::Matrix& a, const core::Matrix& r) {
   return (a - r).cwiseAbs().maxCoeff() / scale;
 }
 
-nlohmann::json result_line(const BenchOptions& o, const std::string& name, const char* mode, double median,
+nlohmann::json result_line(const BenchOptions& o, const std::string& name, const char* mode, const Timing& median,
                            double flops, std::optional<double> err, double peak_mib) {
   return {{"backend", name},
           {"n", o.n},
           {"d_model", o.d_model},
           {"heads", o.heads},
           {"mode", mode},
-          {"ms_median", median},
-          {"gflops", flops / (median * 1e6)},
+          {"threads", kernels::uses_threads(name) ? o.threads : 1},
+          {"ms_median", median.ms},
+          {"cpu_ms_median", median.cpu_ms},
+          {"ms_runs", median.ms_runs},
+          {"cpu_ms_runs", median.cpu_ms_runs},
+          {"gflops", flops / (median.ms * 1e6)},
           {"max_rel_err", err ? nlohmann::json(*err) : nlohmann::json()},
           {"peak_extra_mib", peak_mib},
           {"isa", kernels::instruction_set(name)}};
@@ -152,13 +156,13 @@ void bench_layer(const BenchOptions& o, const std::vector<std::string>& names, s
                               output = core::compute_trace<double>(s, *kernel, options).output;
                             }});
     } else {
-      std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(names[b]);
+      std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(names[b], o.threads);
       candidates.push_back({names[b], [&s, &options, &output, kernel] {
                               output = core::compute_trace<float>(s, *kernel, options).output;
                             }});
     }
   }
-  const std::vector<double> medians = measure(o, candidates);
+  const std::vector<Timing> medians = measure(o, candidates);
   for (std::size_t b = 0; b < names.size(); ++b) {
     std::optional<double> err;
     if (reference) err = max_rel_err(outputs[b], *reference);
@@ -205,7 +209,7 @@ void bench_attention(const BenchOptions& o, const std::vector<std::string>& name
   std::vector<std::vector<float>> results(timed.size());
   std::vector<Candidate> candidates;
   for (std::size_t b = 0; b < timed.size(); ++b) {
-    std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(timed[b]);
+    std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(timed[b], o.threads);
     std::vector<float>& result = results[b];
     candidates.push_back({timed[b], [&, kernel, size] {
                             result.resize(size);  // allocated in the first (measured) run: the output counts
@@ -214,7 +218,7 @@ void bench_attention(const BenchOptions& o, const std::vector<std::string>& name
                                                           o.d_model, o.heads, h, mask));
                           }});
   }
-  const std::vector<double> medians = measure(o, candidates);
+  const std::vector<Timing> medians = measure(o, candidates);
 
   // the double reference after the timed backends, so its N × N matrices are no part of their memory figures
   std::optional<core::Matrix> reference;
@@ -255,14 +259,14 @@ void bench_matmul(const BenchOptions& o, const std::vector<std::string>& names, 
   std::vector<std::vector<float>> results(timed.size());
   std::vector<Candidate> candidates;
   for (std::size_t b = 0; b < timed.size(); ++b) {
-    std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(timed[b]);
+    std::shared_ptr<core::Kernel<float>> kernel = kernels::make_float_kernel(timed[b], o.threads);
     std::vector<float>& result = results[b];
     candidates.push_back({timed[b], [&, kernel, size] {
                             result.resize(size);
                             kernel->matmul(x.data(), w.data(), result.data(), o.n, o.d_model, o.d_model);
                           }});
   }
-  const std::vector<double> medians = measure(o, candidates);
+  const std::vector<Timing> medians = measure(o, candidates);
   const double flops = 2.0 * o.n * o.d_model * o.d_model;
   // error against a double product of the same floats, where that is affordable
   std::optional<core::Matrix> reference;
@@ -286,6 +290,8 @@ void run_bench(const BenchOptions& o, std::ostream& out) {
   if (o.heads < 1 || o.d_model % o.heads != 0) throw core::InputError("--heads", "expected a divisor of --d-model");
   if (o.repeat < 1 || o.repeat > 1000) throw core::InputError("--repeat", "expected 1 to 1000");
   if (o.warmup < 0 || o.warmup > 100) throw core::InputError("--warmup", "expected 0 to 100");
+  if (o.threads < 1 || o.threads > max_bench_threads)
+    throw core::InputError("--threads", "expected 1 to " + std::to_string(max_bench_threads));
   std::vector<std::string> names = o.backends.empty() ? kernels::backend_names() : o.backends;
   if (o.backends.empty() && o.n > reference_affordable_tokens) std::erase(names, std::string("reference"));
   for (const auto& name : names)

@@ -13,6 +13,7 @@ struct BenchOptions {
   int heads = 8;
   int repeat = 5;
   int warmup = 1;                     // untimed runs first (buffers allocated, pages touched)
+  int threads = 1;                    // how many threads a backend may use (simd and tiled use them all)
   bool attention_only = false;        // time per-head attend on precomputed Q, K, V, not the whole layer
   bool matmul_only = false;           // time one projection's product through Kernel::matmul
   std::vector<std::string> backends;  // empty: every backend of this build (no reference above N = 1024)

@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   bench->add_option("--repeat", bench_options.repeat, "runs per backend (the median is reported)");
   bench->add_option("--seed", bench_options.seed, "random seed");
   bench->add_option("--warmup", bench_options.warmup, "untimed runs per backend before the timed ones (default 1)");
+  bench->add_option("--threads", bench_options.threads, "threads a backend may use (default 1; simd and tiled use them)");
   bench->add_flag("--attention-only", bench_options.attention_only,
                   "time per-head attention on precomputed random Q, K, V (no projections), with its peak memory");
   bench->add_flag("--matmul-only", bench_options.matmul_only,

@@ -51,6 +51,10 @@ struct HeadProblem {
   int out_stride = 0;
   HeadVariants<T> variants;  // ALiBi, softcap, fill, sink, precision (core/score_mod.hpp); last, so that positional
                              // initialization of the members above keeps working
+  // The caller's promise that k and v (same pointers, strides, m, d_k, d_v and contents) are those of its previous
+  // attend call on this kernel: the later row blocks of one head, or heads sharing a K/V head (TraceJob). A kernel
+  // may then reuse what it derived from them (packed panels); it still checks the pointers and shapes.
+  bool kv_unchanged = false;
 };
 
 template <class T>

@@ -51,6 +51,13 @@ AllowMatrix allow_matrix(const MaskRule& rule) {
   return a;
 }
 
+std::vector<int> empty_rows(const MaskRule& rule) {
+  std::vector<int> rows;
+  for (int i = 0; i < rule.queries(); ++i)
+    if (!rule.row_has_key(i)) rows.push_back(i);
+  return rows;
+}
+
 std::vector<int> empty_rows(const AllowMatrix& allowed) {
   std::vector<int> rows;
   for (Eigen::Index i = 0; i < allowed.rows(); ++i)

@@ -47,5 +47,6 @@ class MaskRule {
 // The whole N × M allow matrix (1 = may attend) and the rows left with no key.
 AllowMatrix allow_matrix(const MaskRule& rule);
 std::vector<int> empty_rows(const AllowMatrix& allowed);
+std::vector<int> empty_rows(const MaskRule& rule);  // the same, without the N × M matrix
 
 }  // namespace ap::core

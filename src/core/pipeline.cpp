@@ -99,17 +99,19 @@ Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_o
 }
 
 template <class T>
-Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected) {
+Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected, bool outputs_only) {
   Trace trace;
   trace.backend = kernel.name();
   trace.computed_in = s.variants.precision ? precision_name(*s.variants.precision)
                                             : std::is_same_v<T, double> ? "float64" : "float32";
   trace.scale = s.scale.factor(s.d_k);
-  projected = project_inputs(s, kernel, &trace.x_in, &trace.context_in, &trace.positional);
+  if (outputs_only) projected = project_inputs(s, kernel);
+  else projected = project_inputs(s, kernel, &trace.x_in, &trace.context_in, &trace.positional);
   const MaskRule mask(s.mask, s.n(), s.m());
-  trace.allowed = allow_matrix(mask);
+  if (!outputs_only) trace.allowed = allow_matrix(mask);
   // a finite mask_fill gives a row without keys uniform weights: the empty-row rule does not apply
-  if (!s.variants.mask_fill || !std::isfinite(*s.variants.mask_fill)) trace.empty_rows = empty_rows(trace.allowed);
+  if (!s.variants.mask_fill || !std::isfinite(*s.variants.mask_fill))
+    trace.empty_rows = outputs_only ? empty_rows(mask) : empty_rows(trace.allowed);
   return trace;
 }
 
@@ -131,11 +133,11 @@ void record_head(Trace& trace, const Scenario& s, const Projected<T>& p, int hea
 }
 
 template <class T>
-void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat) {
+void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat, bool outputs_only) {
   // step 6: output (N × d_model) = concat (N × h·d_v) · W_o + b_o through kernel.matmul
   MatrixT<T> out = project(kernel, concat, s.w_o, s.b_o, s.variants.precision);
   round_in_place(out, s.variants.precision);
-  trace.concat = concat.template cast<double>();
+  if (!outputs_only) trace.concat = concat.template cast<double>();
   trace.output = out.template cast<double>();
   trace.nonfinite = nonfinite_cells(trace);
 }
@@ -160,11 +162,11 @@ template Trace compute_trace<float>(const Scenario&, Kernel<float>&, const Trace
 template Trace compute_trace<double>(const Scenario&, Kernel<double>&, const TraceOptions&);
 template Projected<float> project_inputs<float>(const Scenario&, Kernel<float>&, Matrix*, Matrix*, Matrix*);
 template Projected<double> project_inputs<double>(const Scenario&, Kernel<double>&, Matrix*, Matrix*, Matrix*);
-template Trace begin_trace<float>(const Scenario&, Kernel<float>&, Projected<float>&);
+template Trace begin_trace<float>(const Scenario&, Kernel<float>&, Projected<float>&, bool);
 template void record_head<float>(Trace&, const Scenario&, const Projected<float>&, int, const float*, const float*,
                                  const MatrixF&);
-template void finish_trace<float>(Trace&, const Scenario&, Kernel<float>&, const MatrixF&);
-template Trace begin_trace<double>(const Scenario&, Kernel<double>&, Projected<double>&);
-template void finish_trace<double>(Trace&, const Scenario&, Kernel<double>&, const Matrix&);
+template void finish_trace<float>(Trace&, const Scenario&, Kernel<float>&, const MatrixF&, bool);
+template Trace begin_trace<double>(const Scenario&, Kernel<double>&, Projected<double>&, bool);
+template void finish_trace<double>(Trace&, const Scenario&, Kernel<double>&, const Matrix&, bool);
 
 }  // namespace ap::core

@@ -33,14 +33,15 @@ Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_o
 // compute_trace in three parts, for a backend that attends elsewhere and later (the WebGPU backend hands
 // back every head's scores, weights and output a few frames on), so the trace is assembled in one place.
 // begin_trace: steps 1–3 and the mask; fills the trace's inputs, scale and allow matrix, returns q/k/v.
+// outputs_only (benchmarks): no x_in, context_in, positional or allow matrix, only the empty rows.
 template <class T>
-Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected);
+Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected, bool outputs_only = false);
 // One head's record: scores, weights (n × m contiguous), its output columns of concat, diagnostics.
 template <class T>
 void record_head(Trace& trace, const Scenario& s, const Projected<T>& projected, int head, const T* scores,
                  const T* weights, const MatrixT<T>& concat);
-// Step 6: concat (N × h·d_v) and output = concat · W_o + b_o through kernel.matmul.
+// Step 6: concat (N × h·d_v) and output = concat · W_o + b_o through kernel.matmul; outputs_only: no concat.
 template <class T>
-void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat);
+void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat, bool outputs_only = false);
 
 }  // namespace ap::core

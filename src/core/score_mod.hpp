@@ -6,7 +6,9 @@
 // Depends on core/kernel.hpp and core/precision.hpp only.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <limits>
 
@@ -43,27 +45,41 @@ inline T round_weight(const HeadVariants<T>& v, T w) {
   return v.precision ? round_to(*v.precision, w) : w;
 }
 
+// The largest Euclidean norm of `count` rows of `width` numbers (row r at rows + r·stride), in double; +∞ when a
+// row holds ∞ or NaN. Four partial sums per row: a bound, so their order does not matter.
+template <class T>
+double largest_row_norm(const T* rows, int count, int stride, int width) {
+  double most = 0;
+  for (int r = 0; r < count; ++r) {
+    const T* row = rows + static_cast<std::size_t>(r) * stride;
+    double part[4] = {0, 0, 0, 0};
+    int c = 0;
+    for (; c + 4 <= width; c += 4)
+      for (int u = 0; u < 4; ++u) part[u] += static_cast<double>(row[c + u]) * static_cast<double>(row[c + u]);
+    for (; c < width; ++c) part[0] += static_cast<double>(row[c]) * static_cast<double>(row[c]);
+    const double sum = (part[0] + part[1]) + (part[2] + part[3]);
+    if (!(sum <= most)) {  // a larger row, or NaN (unordered)
+      if (!(sum > most)) return std::numeric_limits<double>::infinity();
+      most = sum;
+    }
+  }
+  return std::sqrt(most);
+}
+
+// Whether scores of rows with these largest norms may leave T's finite range (see scores_may_be_nonfinite).
+template <class T>
+bool score_bound_overflows(double q_norm, double k_norm, T scale) {
+  const double bound = q_norm * k_norm * std::max(1.0, std::fabs(static_cast<double>(scale)));
+  return !(bound < static_cast<double>(std::numeric_limits<T>::max()) / 4);
+}
+
 // False only when every q·k and scale·q·k of this head is certainly finite in T: the largest row norms of q and
 // k bound |q_i·k_j| and every partial sum of it (Cauchy–Schwarz), with a factor 4 of room for rounding. A kernel's
 // fast path, which does not look for ∞ or NaN, is only taken when this is false. O((n + m)·d_k).
 template <class T>
 bool scores_may_be_nonfinite(const HeadProblem<T>& p) {
-  const auto largest_norm = [](const T* rows, int count, int stride, int width) {
-    double most = 0;
-    for (int r = 0; r < count; ++r) {
-      double sum = 0;
-      for (int c = 0; c < width; ++c) {
-        const double x = static_cast<double>(rows[static_cast<std::size_t>(r) * stride + c]);
-        sum += x * x;
-      }
-      most = std::max(most, sum);  // NaN never wins a max: caught below, as sum = NaN makes most unordered
-      if (!(sum <= most)) return std::numeric_limits<double>::infinity();
-    }
-    return std::sqrt(most);
-  };
-  const double bound = largest_norm(p.q, p.n, p.q_stride, p.d_k) * largest_norm(p.k, p.m, p.k_stride, p.d_k) *
-                       std::max(1.0, std::fabs(static_cast<double>(p.scale)));
-  return !(bound < static_cast<double>(std::numeric_limits<T>::max()) / 4);
+  return score_bound_overflows(largest_row_norm(p.q, p.n, p.q_stride, p.d_k),
+                               largest_row_norm(p.k, p.m, p.k_stride, p.d_k), p.scale);
 }
 
 }  // namespace ap::core

@@ -18,7 +18,7 @@ bool all_finite(const Matrix& m) {
 }
 
 void scan(const Matrix& m, int head, const char* name, std::vector<NonFiniteCell>& cells) {
-  if (all_finite(m)) return;  // the usual case: one pass
+  if (all_finite(m)) return;  // the usual case
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     for (Eigen::Index j = 0; j < m.cols(); ++j)
       if (!std::isfinite(m(i, j))) cells.push_back({head, name, static_cast<int>(i), static_cast<int>(j)});

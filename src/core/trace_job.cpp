@@ -28,6 +28,7 @@ struct TraceJob<T>::State {
   MatrixT<T> concat;  // N × h·d_v: every head's output block, then · W_O
   MaskRule mask;
   int head = 0, row = 0, block_rows = 1;
+  int last_kv = -1;           // the K/V head of the previous attend call: the kernel may keep what it packed
   HeadTrace current;          // the head under way
   HeadVariants<T> variants;   // its SPEC §1b variants (ALiBi's query positions shift with each block)
   bool current_recorded = false;
@@ -93,6 +94,8 @@ struct TraceJob<T>::State {
     hp.variants = variants;
     hp.variants.query_offset += row;  // the block's first row is query `row`
     hp.mask = &block_mask;
+    hp.kv_unchanged = kv == last_kv;  // projected stays put for the whole job
+    last_kv = kv;
     hp.scores = keep ? scores.data() : nullptr;
     hp.weights = keep ? weights.data() : nullptr;
     hp.out = concat.data() + static_cast<std::size_t>(row) * h * dv + static_cast<std::size_t>(head) * dv;
@@ -149,7 +152,7 @@ struct TraceJob<T>::State {
   bool step() {
     switch (stage) {
       case Stage::project:
-        trace = begin_trace(s, kernel, projected);
+        trace = begin_trace(s, kernel, projected, options.record_nothing);
         concat.resize(s.n(), static_cast<Eigen::Index>(s.heads) * s.d_v);
         work_done += static_cast<double>(s.n() + 2 * s.m()) * s.d_model() * s.heads * std::max(s.d_k, s.d_v);
         stage = Stage::heads;
@@ -164,7 +167,7 @@ struct TraceJob<T>::State {
         }
         return false;
       case Stage::finish:
-        finish_trace(trace, s, kernel, concat);
+        finish_trace(trace, s, kernel, concat, options.record_nothing);
         work_done = work_total;
         stage = Stage::done;
         return true;

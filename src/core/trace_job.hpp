@@ -19,7 +19,8 @@ struct JobOptions {
   std::vector<int> recorded_heads; // else: the N × M matrices of these heads only (q, k, v, output of all)
   int overview_side = 0;           // > 0: every head's weights, max-pooled to at most this many rows and columns
   long long work_per_step = 1 << 24;  // about this many multiply-adds per step (a few ms in WebAssembly)
-  bool record_nothing = false;     // only the output (benchmarks): no N × M buffers, no heads in the trace
+  bool record_nothing = false;     // only the output and the empty rows (benchmarks): no N × M buffers, no heads,
+                                   // x_in, allow matrix or concat in the trace
 };
 
 // Whether a scenario of this shape records every head's N × M matrices in the page (limits::record_all_heads_cells).

@@ -58,7 +58,7 @@ void BackwardTile::run(const core::HeadGradProblem<float>& p, const float* delta
   const float* out_grad = p.out_grad + static_cast<std::size_t>(i0) * p.out_grad_stride;
 
   // pass 1: P = e^(scale·q·kᵀ − lse), masked cells −∞ → 0; a row with no allowed key (lse = −∞) stays 0
-  sgemm_.run(rows, f.d_k, keys, q, f.q_stride, k, f.k_stride, true, p_.data(), keys);
+  sgemm_.run(rows, f.d_k, keys, q, f.q_stride, k, f.k_stride, true, p_.data(), keys, serial_);
   for (int r = 0; r < rows; ++r) {
     float* x = p_.data() + static_cast<std::size_t>(r) * keys;
     const float lse = f.row_lse[i0 + r];
@@ -66,25 +66,24 @@ void BackwardTile::run(const core::HeadGradProblem<float>& p, const float* delta
       std::fill_n(x, keys, 0.0f);
       continue;
     }
-    scale_row(x, f.scale, keys, x);
-    mask_row(*f.mask, i0 + r, j0, keys, x);
+    scale_mask_max(x, f.scale, *f.mask, i0 + r, j0, keys, x);  // in place; the max is not needed (lse is known)
     exp_row(x, keys, lse);
   }
   // pass 2: dV_j += Pᵀ · dO_i
   transpose(p_.data(), rows, keys, transposed_.data());
   sgemm_.run(keys, rows, f.d_v, transposed_.data(), rows, out_grad, p.out_grad_stride, false,
-             p.v_grad + static_cast<std::size_t>(j0) * p.v_grad_stride, p.v_grad_stride, true);
+             p.v_grad + static_cast<std::size_t>(j0) * p.v_grad_stride, p.v_grad_stride, serial_, true);
   // pass 3: dP = dO_i · vᵀ, then dS = scale · P ∘ (dP − δ) in place
-  sgemm_.run(rows, f.d_v, keys, out_grad, p.out_grad_stride, v, f.v_stride, true, ds_.data(), keys);
+  sgemm_.run(rows, f.d_v, keys, out_grad, p.out_grad_stride, v, f.v_stride, true, ds_.data(), keys, serial_);
   for (int r = 0; r < rows; ++r)
     score_grad_row(p_.data() + static_cast<std::size_t>(r) * keys, delta[i0 + r], f.scale, keys,
                    ds_.data() + static_cast<std::size_t>(r) * keys);
   // pass 4: dQ_i += dS · k_j; dK_j += dSᵀ · q_i
   sgemm_.run(rows, keys, f.d_k, ds_.data(), keys, k, f.k_stride, false,
-             p.q_grad + static_cast<std::size_t>(i0) * p.q_grad_stride, p.q_grad_stride, true);
+             p.q_grad + static_cast<std::size_t>(i0) * p.q_grad_stride, p.q_grad_stride, serial_, true);
   transpose(ds_.data(), rows, keys, transposed_.data());
   sgemm_.run(keys, rows, f.d_k, transposed_.data(), rows, q, f.q_stride, false,
-             p.k_grad + static_cast<std::size_t>(j0) * p.k_grad_stride, p.k_grad_stride, true);
+             p.k_grad + static_cast<std::size_t>(j0) * p.k_grad_stride, p.k_grad_stride, serial_, true);
 }
 
 }  // namespace ap::kernels::attention

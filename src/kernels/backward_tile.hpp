@@ -2,13 +2,15 @@
 // and a block of keys, recompute the weights from q, k and each row's log-sum-exp (nothing N × M is kept from
 // the forward), then add the tile's share of ∂L/∂v, ∂L/∂q and ∂L/∂k. The `simd` backward runs one tile per
 // query block over every open key; the `tiled` backward walks key blocks × query blocks (kernels/grad_kernels.hpp).
-// Depends on core's HeadGradProblem and MaskRule, kernels/sgemm.hpp and kernels/attention_blocks.hpp.
+// Depends on core's HeadGradProblem and MaskRule, kernels/sgemm.hpp, kernels/thread_pool.hpp and
+// kernels/attention_blocks.hpp.
 #pragma once
 
 #include <vector>
 
 #include "core/grad_kernel.hpp"
 #include "kernels/sgemm.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace ap::kernels::attention {
 
@@ -26,6 +28,7 @@ class BackwardTile {
 
  private:
   gemm::Sgemm sgemm_;
+  ThreadPool serial_{1};  // the backward runs on the caller's thread (a pool of one starts none)
   std::vector<float> p_, ds_, transposed_;  // rows × keys, rows × keys, keys × rows; reused
 };
 

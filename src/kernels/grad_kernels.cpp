@@ -17,7 +17,7 @@ void FloatGradKernel::gemm(bool a_transposed, bool b_transposed, int rows, int i
     a = a_copy_.data();
     lda = inner;
   }
-  sgemm_.run(rows, inner, cols, a, lda, b, ldb, b_transposed, c, ldc, accumulate);
+  sgemm_.run(rows, inner, cols, a, lda, b, ldb, b_transposed, c, ldc, serial_, accumulate);
 }
 
 void SimdGradKernel::attend_backward(const core::HeadGradProblem<float>& p) {

@@ -13,6 +13,7 @@
 #include "core/grad_kernel.hpp"
 #include "kernels/backward_tile.hpp"
 #include "kernels/simd_kernel.hpp"
+#include "kernels/thread_pool.hpp"
 #include "kernels/tiled_kernel.hpp"
 
 namespace ap::kernels {
@@ -25,6 +26,7 @@ class FloatGradKernel : public core::GradKernel<float> {
 
  protected:
   gemm::Sgemm sgemm_;
+  ThreadPool serial_{1};  // the products run on the caller's thread (a pool of one starts none)
   attention::BackwardTile tile_;
   std::vector<float> a_copy_, delta_;  // reused
 };

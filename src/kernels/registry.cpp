@@ -29,13 +29,16 @@ std::string instruction_set(const std::string& name) {
   return "";
 }
 
-std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name) {
+std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name, int threads) {
+  threads = std::max(threads, 1);
   if (name == "scalar") return std::make_unique<ScalarKernel>();
   if (name == "eigen") return std::make_unique<EigenKernel>();
-  if (name == "simd") return std::make_unique<SimdKernel>();
-  if (name == "tiled") return std::make_unique<TiledKernel>();
+  if (name == "simd") return std::make_unique<SimdKernel>(threads);
+  if (name == "tiled") return std::make_unique<TiledKernel>(threads);
   return nullptr;
 }
+
+bool uses_threads(const std::string& name) { return name == "simd" || name == "tiled"; }
 
 namespace {
 

@@ -22,8 +22,12 @@ bool has_backend(const std::string& name);
 // for the scalar loops (whatever the compiler auto-vectorizes). Empty for an unknown name.
 std::string instruction_set(const std::string& name);
 
-// Null for "reference" (it is double) and for unknown names.
-std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name);
+// Null for "reference" (it is double) and for unknown names. `threads` (≥ 1): how many threads the kernel may use;
+// simd and tiled keep a pool of threads − 1 workers (none for 1), scalar and eigen always use the caller's alone.
+std::unique_ptr<core::Kernel<float>> make_float_kernel(const std::string& name, int threads = 1);
+
+// Whether the named backend uses more than one thread when given them.
+bool uses_threads(const std::string& name);
 
 // Runs the scenario on the named backend; throws core::InputError for an unknown name.
 core::Trace run_backend(const std::string& name, const core::Scenario& scenario, const core::TraceOptions& options = {});

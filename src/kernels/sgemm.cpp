@@ -1,4 +1,4 @@
-// Packed sgemm: packing, the register-tiled micro-kernel, and the cache-blocked loops around it.
+// Blocked sgemm: packing B, the register-tiled micro-kernel, and the cache-blocked loops around it.
 //
 // [SECTION] packing
 // [SECTION] micro-kernel
@@ -15,25 +15,20 @@ const char* instruction_set() { return simd::isa_name; }
 // [SECTION] packing
 // =====================================================================================================
 
-void pack_a(const float* a, int lda, int rows, int depth, float* dst) {
-  for (int i0 = 0; i0 < rows; i0 += mr) {
-    const int r = std::min(mr, rows - i0);
-    float* panel = dst + static_cast<std::size_t>(i0) * depth;  // depth × mr, [p][i]
-    for (int i = 0; i < r; ++i) {
-      const float* row = a + static_cast<std::size_t>(i0 + i) * lda;
-      for (int p = 0; p < depth; ++p) panel[static_cast<std::size_t>(p) * mr + i] = row[p];
-    }
-    for (int i = r; i < mr; ++i)
-      for (int p = 0; p < depth; ++p) panel[static_cast<std::size_t>(p) * mr + i] = 0.0f;
-  }
-}
-
 void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float* dst) {
+  // B's rows are often a head's columns of a wider matrix (k, v: one row per key, a stride of h·d apart), which the
+  // hardware prefetchers do not follow: ask for the row `ahead` rows on while this one is copied
+  constexpr int ahead = 8;
+  const auto prefetch_row = [&](int row, int length) {
+    const float* start = b + static_cast<std::size_t>(row) * ldb;
+    for (int x = 0; x < length; x += 16) __builtin_prefetch(start + x);
+  };
   for (int j0 = 0; j0 < cols; j0 += nr) {
     const int c = std::min(nr, cols - j0);
     float* panel = dst + static_cast<std::size_t>(j0) * depth;  // depth × nr, [p][j]
     if (!transposed) {
       for (int p = 0; p < depth; ++p) {
+        if (p + ahead < depth) prefetch_row(p + ahead, c);
         const float* row = b + static_cast<std::size_t>(p) * ldb + j0;
         float* out = panel + static_cast<std::size_t>(p) * nr;
         int j = 0;
@@ -42,6 +37,7 @@ void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float
       }
     } else {
       for (int j = 0; j < c; ++j) {  // b(p, j0 + j) = b[(j0 + j)·ldb + p]: read a row, write a column
+        if (j + ahead < cols - j0) prefetch_row(j0 + j + ahead, depth);
         const float* row = b + static_cast<std::size_t>(j0 + j) * ldb;
         for (int p = 0; p < depth; ++p) panel[static_cast<std::size_t>(p) * nr + j] = row[p];
       }
@@ -57,43 +53,47 @@ void pack_b(const float* b, int ldb, bool transposed, int depth, int cols, float
 
 namespace {
 
-// acc (mr × nr in registers) = Σ_p A(i, p) · b_panel[p][j], A(i, p) at a_row[i][p · a_step]: a packed panel
-// (a_row[i] = panel + i, a_step = mr) or plain rows (a_row[i] = row i, a_step = 1).
-struct Tile {
+// C tile (rows × cols of an mr × nr tile, row stride ldc) = (or +=) Σ_p A(i, p) · b_panel[p][j], with A(i, p) at
+// a[row(i) + p·a_step], row(i) = i·a_row, or row_offset[i] when given (an edge tile); A is read in place, so
+// a_row = lda and a_step = 1. One function, so the accumulators stay in registers from the first multiply-add to
+// the store; every C entry is one register lane summed in p order, whatever tile it falls in.
+template <bool offsets>
+inline void tile_product(int depth, const float* __restrict a, std::size_t a_row, const std::size_t* row_offset,
+                         std::size_t a_step, const float* __restrict b_panel, float* c, int ldc, int rows, int cols,
+                         bool accumulate) {
   simd::vf acc[mr][nr_vectors];
-};
-
-inline void tile_product(int depth, const float* const* a_row, int a_step, const float* __restrict b_panel, Tile& t) {
+#pragma GCC unroll 16
   for (int i = 0; i < mr; ++i)
-    for (int v = 0; v < nr_vectors; ++v) t.acc[i][v] = simd::zero();
-  const float* a[mr];
-  for (int i = 0; i < mr; ++i) a[i] = a_row[i];
+#pragma GCC unroll 4
+    for (int v = 0; v < nr_vectors; ++v) acc[i][v] = simd::zero();
   for (int p = 0; p < depth; ++p) {
     simd::vf b[nr_vectors];
+#pragma GCC unroll 4
     for (int v = 0; v < nr_vectors; ++v) b[v] = simd::load(b_panel + v * simd::lanes);
+#pragma GCC unroll 16
     for (int i = 0; i < mr; ++i) {
-      const simd::vf ai = simd::broadcast(a[i]);
-      for (int v = 0; v < nr_vectors; ++v) t.acc[i][v] = simd::fma(ai, b[v], t.acc[i][v]);
-      a[i] += a_step;
+      const simd::vf ai = simd::broadcast(a + (offsets ? row_offset[i] : i * a_row));
+#pragma GCC unroll 4
+      for (int v = 0; v < nr_vectors; ++v) acc[i][v] = simd::fma(ai, b[v], acc[i][v]);
     }
+    a += a_step;
     b_panel += nr;
   }
-}
-
-void store_tile(const Tile& t, float* c, int ldc, int rows, int cols, bool accumulate) {
   if (rows == mr && cols == nr) {
-    for (int i = 0; i < mr; ++i) {
-      float* ci = c + static_cast<std::size_t>(i) * ldc;
+#pragma GCC unroll 16
+    for (int i = 0; i < mr; ++i)
+#pragma GCC unroll 4
       for (int v = 0; v < nr_vectors; ++v) {
-        float* cv = ci + v * simd::lanes;
-        simd::store(cv, accumulate ? simd::add(simd::load(cv), t.acc[i][v]) : t.acc[i][v]);
+        float* cv = c + static_cast<std::size_t>(i) * ldc + v * simd::lanes;
+        simd::store(cv, accumulate ? simd::add(simd::load(cv), acc[i][v]) : acc[i][v]);
       }
-    }
     return;
   }
   float tile[mr * nr];  // an edge tile: through memory, only the valid part written back
+#pragma GCC unroll 16
   for (int i = 0; i < mr; ++i)
-    for (int v = 0; v < nr_vectors; ++v) simd::store(tile + i * nr + v * simd::lanes, t.acc[i][v]);
+#pragma GCC unroll 4
+    for (int v = 0; v < nr_vectors; ++v) simd::store(tile + i * nr + v * simd::lanes, acc[i][v]);
   for (int i = 0; i < rows; ++i) {
     float* ci = c + static_cast<std::size_t>(i) * ldc;
     if (accumulate)
@@ -105,67 +105,70 @@ void store_tile(const Tile& t, float* c, int ldc, int rows, int cols, bool accum
 
 }  // namespace
 
-void micro_kernel(int depth, const float* a_panel, const float* b_panel, float* c, int ldc, int rows, int cols,
+void micro_kernel(int depth, const float* a, int lda, const float* b_panel, float* c, int ldc, int rows, int cols,
                   bool accumulate) {
-  const float* a_row[mr];
-  for (int i = 0; i < mr; ++i) a_row[i] = a_panel + i;
-  Tile t;
-  tile_product(depth, a_row, mr, b_panel, t);
-  store_tile(t, c, ldc, rows, cols, accumulate);
-}
-
-void micro_kernel_rows(int depth, const float* a, int lda, const float* b_panel, float* c, int ldc, int rows, int cols,
-                       bool accumulate) {
-  const float* a_row[mr];
-  for (int i = 0; i < mr; ++i) a_row[i] = a + static_cast<std::size_t>(std::min(i, rows - 1)) * lda;  // edge: repeat
-  Tile t;
-  tile_product(depth, a_row, 1, b_panel, t);
-  store_tile(t, c, ldc, rows, cols, accumulate);
+  if (rows == mr) {
+    tile_product<false>(depth, a, static_cast<std::size_t>(lda), nullptr, 1, b_panel, c, ldc, rows, cols, accumulate);
+    return;
+  }
+  std::size_t row_offset[mr];  // an edge: the missing rows repeat the last one (read, never stored)
+  for (int i = 0; i < mr; ++i) row_offset[i] = static_cast<std::size_t>(std::min(i, rows - 1)) * lda;
+  tile_product<true>(depth, a, 0, row_offset, 1, b_panel, c, ldc, rows, cols, accumulate);
 }
 
 // =====================================================================================================
 // [SECTION] blocked product
 // =====================================================================================================
 
-void packed_product(const float* a_packed, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,
-                    bool accumulate) {
-  // j outer, i inner: one B panel (depth × nr) stays in L1 while the A panels stream past it
+void panel_product(const float* a, int lda, const float* b_packed, int rows, int depth, int cols, float* c, int ldc,
+                   bool accumulate) {
+  // j outer, i inner: one B panel (depth × nr) stays in L1 while the rows of A stream past it
   for (int j0 = 0; j0 < cols; j0 += nr) {
     const float* b_panel = b_packed + static_cast<std::size_t>(j0) * depth;
     const int c_cols = std::min(nr, cols - j0);
     for (int i0 = 0; i0 < rows; i0 += mr)
-      micro_kernel(depth, a_packed + static_cast<std::size_t>(i0) * depth, b_panel,
-                   c + static_cast<std::size_t>(i0) * ldc + j0, ldc, std::min(mr, rows - i0), c_cols, accumulate);
+      micro_kernel(depth, a + static_cast<std::size_t>(i0) * lda, lda, b_panel, c + static_cast<std::size_t>(i0) * ldc + j0,
+                   ldc, std::min(mr, rows - i0), c_cols, accumulate);
   }
 }
 
+int Sgemm::row_block(int rows, int threads) {
+  if (threads <= 1 || rows <= mc_block) return mc_block;
+  // a block count that is a multiple of the thread count, blocks near mc_block rows: the threads finish together
+  const int per_thread = std::max(1, (rows + threads * mc_block / 2) / (threads * mc_block));
+  return round_up((rows + threads * per_thread - 1) / (threads * per_thread), mr);
+}
+
 void Sgemm::run(int rows, int inner, int cols, const float* a, int lda, const float* b, int ldb, bool b_transposed,
-                float* c, int ldc, bool accumulate) {
+                float* c, int ldc, ThreadPool& pool, bool accumulate) {
   if (rows <= 0 || cols <= 0) return;
   if (inner <= 0) {
     if (accumulate) return;
     for (int i = 0; i < rows; ++i) std::fill_n(c + static_cast<std::size_t>(i) * ldc, cols, 0.0f);
     return;
   }
-  const int kc_max = std::min(kc_block, inner);
-  const std::size_t a_need = static_cast<std::size_t>(round_up(std::min(mc_block, rows), mr)) * kc_max;
-  const std::size_t b_need = static_cast<std::size_t>(round_up(std::min(nc_block, cols), nr)) * kc_max;
-  if (a_pack_.size() < a_need) a_pack_.resize(a_need);
+  const int mc_rows = row_block(rows, pool.threads());
+  const std::size_t b_need = static_cast<std::size_t>(round_up(std::min(nc_block, cols), nr)) * std::min(kc_block, inner);
   if (b_pack_.size() < b_need) b_pack_.resize(b_need);
+  constexpr int panels_per_task = 4;  // B's packing, a few panels a task
 
   for (int jc = 0; jc < cols; jc += nc_block) {
     const int nc = std::min(nc_block, cols - jc);
     for (int pc = 0; pc < inner; pc += kc_block) {
       const int kc = std::min(kc_block, inner - pc);
-      const float* b_block = b_transposed ? b + static_cast<std::size_t>(jc) * ldb + pc
-                                          : b + static_cast<std::size_t>(pc) * ldb + jc;
-      pack_b(b_block, ldb, b_transposed, kc, nc, b_pack_.data());
-      for (int ic = 0; ic < rows; ic += mc_block) {
-        const int mc = std::min(mc_block, rows - ic);
-        pack_a(a + static_cast<std::size_t>(ic) * lda + pc, lda, mc, kc, a_pack_.data());
-        packed_product(a_pack_.data(), b_pack_.data(), mc, kc, nc, c + static_cast<std::size_t>(ic) * ldc + jc, ldc,
-                       accumulate || pc > 0);
-      }
+      const int pack_tasks = (nc + panels_per_task * nr - 1) / (panels_per_task * nr);
+      pool.run(pack_tasks, [&](int task, int) {
+        const int j0 = task * panels_per_task * nr, count = std::min(panels_per_task * nr, nc - j0);
+        const float* b_block = b_transposed ? b + static_cast<std::size_t>(jc + j0) * ldb + pc
+                                            : b + static_cast<std::size_t>(pc) * ldb + jc + j0;
+        pack_b(b_block, ldb, b_transposed, kc, count, b_pack_.data() + static_cast<std::size_t>(j0) * kc);
+      });
+      // the row blocks of C, each against the whole packed B block
+      pool.run((rows + mc_rows - 1) / mc_rows, [&](int task, int) {
+        const int ic = task * mc_rows, mc = std::min(mc_rows, rows - ic);
+        panel_product(a + static_cast<std::size_t>(ic) * lda + pc, lda, b_pack_.data(), mc, kc, nc,
+                      c + static_cast<std::size_t>(ic) * ldc + jc, ldc, accumulate || pc > 0);
+      });
     }
   }
 }

@@ -10,7 +10,7 @@
 // [SECTION] WASM SIMD128 (4 lanes; no FMA in SIMD128: mul then add)
 // [SECTION] SSE4.1       (4 lanes; mul then add)
 // [SECTION] scalar       (1 lane; the portable fallback)
-// [SECTION] shared       (exp, horizontal reductions), written once over the per-ISA operations
+// [SECTION] shared       (exp), written once over the per-ISA operations
 #pragma once
 
 #include <cmath>
@@ -59,10 +59,24 @@ inline vf pow2_whole(vf n) {
   const __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
   return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
 }
-inline vf keep_if_ge(vf a, vf x, vf threshold) {
-  return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, threshold, _CMP_GE_OQ), a);
+// y · 2^n for n a whole number held as a float, as IEEE rounds it: +0 far below the smallest subnormal.
+inline constexpr float exp_floor = -104.0f;  // e^x at or below: n ≤ −150, so y · 2^n rounds to exactly +0
+inline vf times_pow2(vf y, vf n, vf) { return _mm512_scalef_ps(y, n); }
+// Horizontal sum and max by halves, then quarters (GCC 12's _mm512_reduce_add_ps trips its own -Wuninitialized).
+inline float reduce_sum(vf v) {
+  v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+  __m128 x = _mm512_castps512_ps128(v);
+  x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+  return _mm_cvtss_f32(_mm_add_ss(x, _mm_movehdup_ps(x)));
 }
-inline void to_array(vf v, float* out) { _mm512_storeu_ps(out, v); }
+inline float reduce_max(vf v) {
+  v = _mm512_max_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  v = _mm512_max_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+  __m128 x = _mm512_castps512_ps128(v);
+  x = _mm_max_ps(x, _mm_movehl_ps(x, x));
+  return _mm_cvtss_f32(_mm_max_ss(x, _mm_movehdup_ps(x)));
+}
 
 // =====================================================================================================
 // [SECTION] AVX2 + FMA
@@ -90,9 +104,23 @@ inline vf pow2_whole(vf n) {
   const vi e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
   return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
 }
-// a where a ≥ b, else +0 (the underflow flush of exp).
-inline vf keep_if_ge(vf a, vf x, vf threshold) { return _mm256_and_ps(a, _mm256_cmp_ps(x, threshold, _CMP_GE_OQ)); }
-inline void to_array(vf v, float* out) { _mm256_storeu_ps(out, v); }
+// y · 2^n for n a whole number in [−126, 127] held as a float; +0 where x (the exp's argument) is below the floor:
+// e^x is flushed to zero there, so that −∞ (a masked score) gives exactly 0.
+inline constexpr float exp_floor = -87.33654f;
+inline vf times_pow2(vf y, vf n, vf x) {
+  return _mm256_and_ps(_mm256_mul_ps(y, pow2_whole(n)), _mm256_cmp_ps(x, _mm256_set1_ps(exp_floor), _CMP_GE_OQ));
+}
+// Horizontal sum and max by halves (a tree: a few shuffles, not a chain of lane-by-lane operations).
+inline float reduce_sum(vf v) {
+  __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+  return _mm_cvtss_f32(_mm_add_ss(x, _mm_movehdup_ps(x)));
+}
+inline float reduce_max(vf v) {
+  __m128 x = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  x = _mm_max_ps(x, _mm_movehl_ps(x, x));
+  return _mm_cvtss_f32(_mm_max_ss(x, _mm_movehdup_ps(x)));
+}
 
 // =====================================================================================================
 // [SECTION] WASM SIMD128
@@ -119,8 +147,20 @@ inline vf pow2_whole(vf n) {
   const v128_t e = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
   return wasm_i32x4_shl(e, 23);
 }
-inline vf keep_if_ge(vf a, vf x, vf threshold) { return wasm_v128_and(a, wasm_f32x4_ge(x, threshold)); }
-inline void to_array(vf v, float* out) { wasm_v128_store(out, v); }
+inline constexpr float exp_floor = -87.33654f;
+inline vf times_pow2(vf y, vf n, vf x) {
+  return wasm_v128_and(wasm_f32x4_mul(y, pow2_whole(n)), wasm_f32x4_ge(x, wasm_f32x4_splat(exp_floor)));
+}
+inline float reduce_sum(vf v) {
+  v = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  v = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(v, 0);
+}
+inline float reduce_max(vf v) {
+  v = wasm_f32x4_pmax(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  v = wasm_f32x4_pmax(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(v, 0);
+}
 
 // =====================================================================================================
 // [SECTION] SSE4.1
@@ -146,8 +186,18 @@ inline vf pow2_whole(vf n) {
   const __m128i e = _mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127));
   return _mm_castsi128_ps(_mm_slli_epi32(e, 23));
 }
-inline vf keep_if_ge(vf a, vf x, vf threshold) { return _mm_and_ps(a, _mm_cmpge_ps(x, threshold)); }
-inline void to_array(vf v, float* out) { _mm_storeu_ps(out, v); }
+inline constexpr float exp_floor = -87.33654f;
+inline vf times_pow2(vf y, vf n, vf x) {
+  return _mm_and_ps(_mm_mul_ps(y, pow2_whole(n)), _mm_cmpge_ps(x, _mm_set1_ps(exp_floor)));
+}
+inline float reduce_sum(vf v) {
+  v = _mm_add_ps(v, _mm_movehl_ps(v, v));
+  return _mm_cvtss_f32(_mm_add_ss(v, _mm_movehdup_ps(v)));
+}
+inline float reduce_max(vf v) {
+  v = _mm_max_ps(v, _mm_movehl_ps(v, v));
+  return _mm_cvtss_f32(_mm_max_ss(v, _mm_movehdup_ps(v)));
+}
 
 // =====================================================================================================
 // [SECTION] scalar
@@ -175,8 +225,10 @@ inline vf pow2_whole(vf n) {
   std::memcpy(&f, &e, sizeof f);
   return f;
 }
-inline vf keep_if_ge(vf a, vf x, vf threshold) { return x >= threshold ? a : 0.0f; }
-inline void to_array(vf v, float* out) { *out = v; }
+inline constexpr float exp_floor = -87.33654f;
+inline vf times_pow2(vf y, vf n, vf x) { return x >= exp_floor ? y * pow2_whole(n) : 0.0f; }
+inline float reduce_sum(vf v) { return v; }
+inline float reduce_max(vf v) { return v; }
 #endif
 
 // =====================================================================================================
@@ -184,11 +236,11 @@ inline void to_array(vf v, float* out) { *out = v; }
 // =====================================================================================================
 
 // e^x, Cephes' expf on every lane: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-5 polynomial, 2^n
-// through the exponent bits. Within 2 ulp of std::exp for x in [−87.3, 88.7]; below that the result is
-// +0 (so −∞, a masked score, gives exactly 0), above it is clamped to e^88.7.
+// through the exponent bits (AVX-512: scalef, which also rounds the subnormal results as IEEE does). Within
+// 2 ulp of std::exp for x in [−87.3, 88.7]; below exp_floor the result is +0 (so −∞, a masked score, gives
+// exactly 0), above 88.7 it is clamped to e^88.7.
 inline vf exp(vf x) {
-  const vf lo = set1(-87.33654f), hi = set1(88.3762626647949f);
-  const vf xc = min(max(x, lo), hi);
+  const vf xc = min(max(x, set1(exp_floor)), set1(88.3762626647949f));
   const vf n = round_nearest(mul(xc, set1(1.44269504088896341f)));
   vf r = fma(n, set1(-0.693359375f), xc);  // r = x − n·ln2 in two parts (Cody–Waite)
   r = fma(n, set1(2.12194440e-4f), r);
@@ -199,23 +251,7 @@ inline vf exp(vf x) {
   y = fma(y, r, set1(1.6666665459e-1f));
   y = fma(y, r, set1(5.0000001201e-1f));
   y = fma(y, mul(r, r), add(r, set1(1.0f)));
-  return keep_if_ge(mul(y, pow2_whole(n)), x, lo);
-}
-
-inline float reduce_max(vf v) {
-  float a[lanes];
-  to_array(v, a);
-  float m = a[0];
-  for (int i = 1; i < lanes; ++i) m = a[i] > m ? a[i] : m;
-  return m;
-}
-
-inline float reduce_sum(vf v) {
-  float a[lanes];
-  to_array(v, a);
-  float s = a[0];
-  for (int i = 1; i < lanes; ++i) s += a[i];
-  return s;
+  return times_pow2(y, n, x);
 }
 
 }  // namespace ap::kernels::simd

@@ -18,97 +18,106 @@ void grow(std::vector<float>& v, std::size_t n) {
 }
 }  // namespace
 
+TiledKernel::TiledKernel(int threads) : pool_(threads), scratch_(static_cast<std::size_t>(pool_.threads())) {}
+
 void TiledKernel::matmul(const float* a, const float* b, float* c, int rows, int inner, int cols) {
-  sgemm_.run(rows, inner, cols, a, inner, b, cols, false, c, cols);
+  sgemm_.run(rows, inner, cols, a, inner, b, cols, false, c, cols, pool_);
 }
 
 void TiledKernel::attend(const core::HeadProblem<float>& p) {
-  if (!p.variants.textbook() || core::scores_may_be_nonfinite(p)) {
-    attend_variants(p);
-    return;
+  head_.prepare(p, pool_);
+  const bool variants = !p.variants.textbook() || attention::scores_may_be_nonfinite(p, head_);
+  const int rows = attention::query_rows(p.n, pool_.threads(), query_block);
+  for (Scratch& s : scratch_) {
+    grow(s.block, static_cast<std::size_t>(rows) * key_block);
+    if (variants) grow(s.scores, static_cast<std::size_t>(rows) * key_block);
+    grow(s.row_max, static_cast<std::size_t>(rows));
+    grow(s.row_sum, static_cast<std::size_t>(rows));
+    s.met.resize(static_cast<std::size_t>(rows));
+    s.cases.resize(static_cast<std::size_t>(rows));
   }
+  pool_.run((p.n + rows - 1) / rows, [&](int block, int thread) {
+    const int i0 = block * rows, count = std::min(rows, p.n - i0);
+    Scratch& scratch = scratch_[static_cast<std::size_t>(thread)];
+    if (variants) attend_variants_block(p, i0, count, scratch);
+    else attend_block(p, i0, count, scratch);
+  });
+}
+
+// The textbook path for query rows [i0, i0 + rows): one pass over the key blocks with the online softmax.
+void TiledKernel::attend_block(const core::HeadProblem<float>& p, int i0, int rows, Scratch& scratch) const {
   const core::MaskRule& mask = *p.mask;
-  const int n = p.n, m = p.m, dk = p.d_k, dv = p.d_v;
-  head_.pack(p);
-  grow(q_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * dk);
-  grow(block_, static_cast<std::size_t>(query_block) * key_block);
-  grow(row_max_, query_block);
-  grow(row_sum_, query_block);
-  float* s = block_.data();  // rows × key_block: one block of scores, then of exponentials, in place
+  const int m = p.m, dv = p.d_v;
+  float* s = scratch.block.data();  // rows × key_block: one block of scores, then of exponentials, in place
+  float* row_max = scratch.row_max.data();
+  float* row_sum = scratch.row_sum.data();
   // raw scores of every key, when the caller records scores or weights (the weights pass starts from them)
   float* recorded = p.scores ? p.scores : p.weights;
-
-  for (int i0 = 0; i0 < n; i0 += query_block) {
-    const int rows = std::min(query_block, n - i0);
-    float* out = p.out + static_cast<std::size_t>(i0) * p.out_stride;  // rows × d_v: the accumulator
-    for (int r = 0; r < rows; ++r) {
-      row_max_[r] = minus_infinity;
-      row_sum_[r] = 0.0f;
-      std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv, 0.0f);
-    }
-    gemm::pack_a(p.q + static_cast<std::size_t>(i0) * p.q_stride, p.q_stride, rows, dk, q_pack_.data());
-
-    // key blocks [b0, b1): those the block's causal/window range opens; every block when recording scores
-    const core::KeyRange open = attention::block_key_range(mask, i0, i0 + rows);
-    const int b0 = open.begin / key_block * key_block, b1 = std::max(open.end, b0);
-    const int first = recorded ? 0 : b0, last = recorded ? m : b1;
-    for (int j0 = first; j0 < last; j0 += key_block) {
-      const int keys = std::min(key_block, m - j0);
-      // pass 1 over the block: s = q_block · kᵀ[:, j0 : j0 + keys)
-      attention::scores_block(q_pack_.data(), rows, head_, j0, keys, s, key_block);
-      if (recorded)
-        for (int r = 0; r < rows; ++r)
-          std::copy_n(s + static_cast<std::size_t>(r) * key_block, keys,
-                      recorded + static_cast<std::size_t>(i0 + r) * m + j0);
-      if (j0 + keys <= b0 || j0 >= b1) continue;  // recorded only: the mask closes it for every row
-
-      // pass 2: online softmax. New running max; e^(s − max) in place; rescale the row's sum and output.
-      for (int r = 0; r < rows; ++r) {
-        float* x = s + static_cast<std::size_t>(r) * key_block;
-        attention::scale_row(x, p.scale, keys, x);
-        attention::mask_row(mask, i0 + r, j0, keys, x);
-        const float block_max = attention::row_max(x, keys);
-        if (block_max == minus_infinity) {  // nothing allowed here: contributes nothing
-          std::fill_n(x, keys, 0.0f);
-          continue;
-        }
-        const float new_max = std::max(row_max_[r], block_max);
-        const float sum = attention::exp_row(x, keys, new_max);
-        if (new_max != row_max_[r]) {
-          const float correction = std::exp(row_max_[r] - new_max);  // 0 on the row's first allowed block
-          row_sum_[r] *= correction;
-          attention::scale_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, correction);
-          row_max_[r] = new_max;
-        }
-        row_sum_[r] += sum;
-      }
-      // pass 3: out_block += e-block · v[j0 : j0 + keys)
-      attention::weighted_sum_block(s, key_block, rows, head_, j0, keys, out, p.out_stride, true);
-    }
-
-    // divide by the row sums; a row with no allowed key keeps its zeros
-    for (int r = 0; r < rows; ++r)
-      if (row_sum_[r] > 0.0f)
-        attention::divide_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, row_sum_[r]);
-    if (p.row_lse)  // all a backward pass keeps of the softmax (FlashAttention-2): O(N), not N × M
-      for (int r = 0; r < rows; ++r)
-        p.row_lse[i0 + r] = row_sum_[r] > 0.0f ? row_max_[r] + std::log(row_sum_[r]) : minus_infinity;
-
-    // recorded weights, a second pass from the final max and sum: e^(scale·s − max) / sum, 0 where masked
-    if (p.weights)
-      for (int r = 0; r < rows; ++r) {
-        const int i = i0 + r;
-        float* w = p.weights + static_cast<std::size_t>(i) * m;
-        if (row_sum_[r] == 0.0f) {
-          std::fill_n(w, m, 0.0f);
-          continue;
-        }
-        attention::scale_row(recorded + static_cast<std::size_t>(i) * m, p.scale, m, w);  // may be w itself
-        attention::mask_row(mask, i, 0, m, w);
-        attention::exp_row(w, m, row_max_[r]);
-        attention::divide_in_place(w, m, row_sum_[r]);
-      }
+  float* out = p.out + static_cast<std::size_t>(i0) * p.out_stride;  // rows × d_v: the accumulator
+  for (int r = 0; r < rows; ++r) {
+    row_max[r] = minus_infinity;
+    row_sum[r] = 0.0f;
+    std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv, 0.0f);
   }
+  const float* q = p.q + static_cast<std::size_t>(i0) * p.q_stride;  // rows × d_k, read in place
+
+  // key blocks [b0, b1): those the block's causal/window range opens; every block when recording scores
+  const core::KeyRange open = attention::block_key_range(mask, i0, i0 + rows);
+  const int b0 = open.begin / key_block * key_block, b1 = std::max(open.end, b0);
+  const int first = recorded ? 0 : b0, last = recorded ? m : b1;
+  for (int j0 = first; j0 < last; j0 += key_block) {
+    const int keys = std::min(key_block, m - j0);
+    // pass 1 over the block: s = q_block · kᵀ[:, j0 : j0 + keys)
+    attention::scores_block(q, p.q_stride, rows, head_, j0, keys, s, key_block);
+    if (recorded)
+      for (int r = 0; r < rows; ++r)
+        std::copy_n(s + static_cast<std::size_t>(r) * key_block, keys,
+                    recorded + static_cast<std::size_t>(i0 + r) * m + j0);
+    if (j0 + keys <= b0 || j0 >= b1) continue;  // recorded only: the mask closes it for every row
+
+    // pass 2: online softmax. Scale, mask and the block's max in one pass; e^(s − max) in place; rescale the row's
+    // sum and output when the max grew
+    for (int r = 0; r < rows; ++r) {
+      float* x = s + static_cast<std::size_t>(r) * key_block;
+      const float block_max = attention::scale_mask_max(x, p.scale, mask, i0 + r, j0, keys, x);
+      if (block_max == minus_infinity) {  // nothing allowed here: contributes nothing
+        std::fill_n(x, keys, 0.0f);
+        continue;
+      }
+      const float new_max = std::max(row_max[r], block_max);
+      const float sum = attention::exp_row(x, keys, new_max);
+      if (new_max != row_max[r]) {
+        const float correction = std::exp(row_max[r] - new_max);  // 0 on the row's first allowed block
+        row_sum[r] *= correction;
+        attention::scale_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, correction);
+        row_max[r] = new_max;
+      }
+      row_sum[r] += sum;
+    }
+    // pass 3: out_block += e-block · v[j0 : j0 + keys)
+    attention::weighted_sum_block(s, key_block, rows, head_, j0, keys, out, p.out_stride, true);
+  }
+
+  // divide by the row sums; a row with no allowed key keeps its zeros
+  for (int r = 0; r < rows; ++r)
+    if (row_sum[r] > 0.0f) attention::divide_in_place(out + static_cast<std::size_t>(r) * p.out_stride, dv, row_sum[r]);
+  if (p.row_lse)  // all a backward pass keeps of the softmax (FlashAttention-2): O(N), not N × M
+    for (int r = 0; r < rows; ++r)
+      p.row_lse[i0 + r] = row_sum[r] > 0.0f ? row_max[r] + std::log(row_sum[r]) : minus_infinity;
+
+  // recorded weights, a second pass from the final max and sum: e^(scale·s − max) / sum, 0 where masked
+  if (p.weights)
+    for (int r = 0; r < rows; ++r) {
+      const int i = i0 + r;
+      float* w = p.weights + static_cast<std::size_t>(i) * m;
+      if (row_sum[r] == 0.0f) {
+        std::fill_n(w, m, 0.0f);
+        continue;
+      }
+      attention::scale_mask_max(recorded + static_cast<std::size_t>(i) * m, p.scale, mask, i, 0, m, w);  // may be w
+      attention::exp_row(w, m, row_max[r]);
+      attention::divide_in_place(w, m, row_sum[r]);
+    }
 }
 
 // The variants (and heads whose scores may overflow), still O(N·d): two passes over the key blocks per query
@@ -116,88 +125,80 @@ void TiledKernel::attend(const core::HeadProblem<float>& p) {
 // fill standing for masked scores. Pass B: the scores again, w = e^(x − m) / l (rounded to the precision), out +=
 // w · v. The weights are final before the product, as the precision's model wants; the recorded matrices are
 // written in pass B. Rows are decided as core/softmax.hpp decides them (attention::row_case).
-void TiledKernel::attend_variants(const core::HeadProblem<float>& p) {
+void TiledKernel::attend_variants_block(const core::HeadProblem<float>& p, int i0, int rows, Scratch& scratch) const {
   const core::MaskRule& mask = *p.mask;
   const core::HeadVariants<float>& var = p.variants;
-  const int n = p.n, m = p.m, dk = p.d_k, dv = p.d_v;
-  head_.pack(p);
-  grow(q_pack_, static_cast<std::size_t>(gemm::round_up(query_block, gemm::mr)) * dk);
-  grow(block_, static_cast<std::size_t>(query_block) * key_block);
-  grow(scratch_, static_cast<std::size_t>(query_block) * key_block);
-  grow(row_max_, query_block);
-  grow(row_sum_, query_block);
-  met_.resize(static_cast<std::size_t>(query_block));
-  float* s = block_.data();    // rows × key_block: raw (rounded) scores of one block
-  float* x = scratch_.data();  // rows × key_block: their score_mod, then the weights
+  const int m = p.m, dv = p.d_v;
+  float* s = scratch.scores.data();  // rows × key_block: raw (rounded) scores of one block
+  float* x = scratch.block.data();   // rows × key_block: their score_mod, then the weights
+  float* row_max = scratch.row_max.data();
+  float* row_sum = scratch.row_sum.data();
+  std::vector<bool>& met = scratch.met;
+  std::vector<attention::RowCase>& cases = scratch.cases;
+  float* out = p.out + static_cast<std::size_t>(i0) * p.out_stride;
+  const float* q = p.q + static_cast<std::size_t>(i0) * p.q_stride;  // rows × d_k, read in place
+  // key blocks [b0, b1) that any row may see (all of them with a finite fill); every block when recording
+  const core::KeyRange open = var.finite_fill() ? core::KeyRange{0, m} : attention::block_key_range(mask, i0, i0 + rows);
+  const int b0 = open.begin / key_block * key_block, b1 = std::max(open.end, b0);
+  const bool recording = p.scores || p.weights;
+  const int first = recording ? 0 : b0, last = recording ? m : b1;
 
-  for (int i0 = 0; i0 < n; i0 += query_block) {
-    const int rows = std::min(query_block, n - i0);
-    float* out = p.out + static_cast<std::size_t>(i0) * p.out_stride;
-    gemm::pack_a(p.q + static_cast<std::size_t>(i0) * p.q_stride, p.q_stride, rows, dk, q_pack_.data());
-    // key blocks [b0, b1) that any row may see (all of them with a finite fill); every block when recording
-    const core::KeyRange open = var.finite_fill() ? core::KeyRange{0, m} : attention::block_key_range(mask, i0, i0 + rows);
-    const int b0 = open.begin / key_block * key_block, b1 = std::max(open.end, b0);
-    const bool recording = p.scores || p.weights;
-    const int first = recording ? 0 : b0, last = recording ? m : b1;
-
-    // one block of scores and their score_mod (masked: the fill), into s and x; met_ collects +∞ and NaN
-    const auto block = [&](int j0, int keys) {
-      attention::scores_block(q_pack_.data(), rows, head_, j0, keys, s, key_block);
-      for (int r = 0; r < rows; ++r) {
-        float* sr = s + static_cast<std::size_t>(r) * key_block;
-        if (var.precision) core::round_all(*var.precision, sr, keys);
-        if (attention::variant_row(p, i0 + r, j0, keys, sr, x + static_cast<std::size_t>(r) * key_block)) met_[r] = true;
-      }
-    };
-
-    // pass A: online max and sum
+  // one block of scores and their score_mod (masked: the fill), into s and x; met collects +∞ and NaN
+  const auto block = [&](int j0, int keys) {
+    attention::scores_block(q, p.q_stride, rows, head_, j0, keys, s, key_block);
     for (int r = 0; r < rows; ++r) {
-      row_max_[r] = var.has_sink ? var.sink : minus_infinity;
-      row_sum_[r] = var.has_sink ? 1.0f : 0.0f;
-      met_[r] = false;
+      float* sr = s + static_cast<std::size_t>(r) * key_block;
+      if (var.precision) core::round_all(*var.precision, sr, keys);
+      if (attention::variant_row(p, i0 + r, j0, keys, sr, x + static_cast<std::size_t>(r) * key_block))
+        met[static_cast<std::size_t>(r)] = true;
     }
-    for (int j0 = b0; j0 < b1; j0 += key_block) {
-      const int keys = std::min(key_block, m - j0);
-      block(j0, keys);
-      for (int r = 0; r < rows; ++r) {
-        float* xr = x + static_cast<std::size_t>(r) * key_block;
-        const float block_max = attention::row_max(xr, keys);
-        if (block_max == minus_infinity) continue;  // contributes nothing
-        const float new_max = std::max(row_max_[r], block_max);
-        const float sum = attention::exp_row(xr, keys, new_max);
-        row_sum_[r] = row_sum_[r] * (row_max_[r] == minus_infinity ? 0.0f : std::exp(row_max_[r] - new_max)) + sum;
-        row_max_[r] = new_max;
-      }
-    }
-    std::vector<attention::RowCase>& cases = cases_;
-    cases.resize(static_cast<std::size_t>(rows));
-    for (int r = 0; r < rows; ++r) {
-      cases[static_cast<std::size_t>(r)] = attention::row_case(p, i0 + r, row_max_[r], met_[r]);
-      std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv,
-                  cases[static_cast<std::size_t>(r)] == attention::RowCase::undefined ? std::numeric_limits<float>::quiet_NaN() : 0.0f);
-    }
+  };
 
-    // pass B: the weights of each block, recorded, and out += w · v
-    for (int j0 = first; j0 < last; j0 += key_block) {
-      const int keys = std::min(key_block, m - j0);
-      block(j0, keys);
-      for (int r = 0; r < rows; ++r) {
-        const int i = i0 + r;
-        float* xr = x + static_cast<std::size_t>(r) * key_block;
-        if (p.scores) std::copy_n(s + static_cast<std::size_t>(r) * key_block, keys, p.scores + static_cast<std::size_t>(i) * m + j0);
-        switch (cases[static_cast<std::size_t>(r)]) {
-          case attention::RowCase::empty: std::fill_n(xr, keys, 0.0f); break;
-          case attention::RowCase::undefined: std::fill_n(xr, keys, std::numeric_limits<float>::quiet_NaN()); break;
-          case attention::RowCase::softmax:
-            attention::exp_row(xr, keys, row_max_[r]);
-            for (int t = 0; t < keys; ++t) xr[t] = core::round_weight(var, xr[t] / row_sum_[r]);
-            break;
-        }
-        if (p.weights) std::copy_n(xr, keys, p.weights + static_cast<std::size_t>(i) * m + j0);
-      }
-      if (j0 + keys > b0 && j0 < b1)  // a block the mask closes for every row adds nothing
-        attention::weighted_sum_block(x, key_block, rows, head_, j0, keys, out, p.out_stride, true);
+  // pass A: online max and sum
+  for (int r = 0; r < rows; ++r) {
+    row_max[r] = var.has_sink ? var.sink : minus_infinity;
+    row_sum[r] = var.has_sink ? 1.0f : 0.0f;
+    met[static_cast<std::size_t>(r)] = false;
+  }
+  for (int j0 = b0; j0 < b1; j0 += key_block) {
+    const int keys = std::min(key_block, m - j0);
+    block(j0, keys);
+    for (int r = 0; r < rows; ++r) {
+      float* xr = x + static_cast<std::size_t>(r) * key_block;
+      const float block_max = attention::row_max(xr, keys);
+      if (block_max == minus_infinity) continue;  // contributes nothing
+      const float new_max = std::max(row_max[r], block_max);
+      const float sum = attention::exp_row(xr, keys, new_max);
+      row_sum[r] = row_sum[r] * (row_max[r] == minus_infinity ? 0.0f : std::exp(row_max[r] - new_max)) + sum;
+      row_max[r] = new_max;
     }
+  }
+  for (int r = 0; r < rows; ++r) {
+    cases[static_cast<std::size_t>(r)] = attention::row_case(p, i0 + r, row_max[r], met[static_cast<std::size_t>(r)]);
+    std::fill_n(out + static_cast<std::size_t>(r) * p.out_stride, dv,
+                cases[static_cast<std::size_t>(r)] == attention::RowCase::undefined ? std::numeric_limits<float>::quiet_NaN() : 0.0f);
+  }
+
+  // pass B: the weights of each block, recorded, and out += w · v
+  for (int j0 = first; j0 < last; j0 += key_block) {
+    const int keys = std::min(key_block, m - j0);
+    block(j0, keys);
+    for (int r = 0; r < rows; ++r) {
+      const int i = i0 + r;
+      float* xr = x + static_cast<std::size_t>(r) * key_block;
+      if (p.scores) std::copy_n(s + static_cast<std::size_t>(r) * key_block, keys, p.scores + static_cast<std::size_t>(i) * m + j0);
+      switch (cases[static_cast<std::size_t>(r)]) {
+        case attention::RowCase::empty: std::fill_n(xr, keys, 0.0f); break;
+        case attention::RowCase::undefined: std::fill_n(xr, keys, std::numeric_limits<float>::quiet_NaN()); break;
+        case attention::RowCase::softmax:
+          attention::exp_row(xr, keys, row_max[r]);
+          for (int t = 0; t < keys; ++t) xr[t] = core::round_weight(var, xr[t] / row_sum[r]);
+          break;
+      }
+      if (p.weights) std::copy_n(xr, keys, p.weights + static_cast<std::size_t>(i) * m + j0);
+    }
+    if (j0 + keys > b0 && j0 < b1)  // a block the mask closes for every row adds nothing
+      attention::weighted_sum_block(x, key_block, rows, head_, j0, keys, out, p.out_stride, true);
   }
 }
 

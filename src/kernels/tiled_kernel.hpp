@@ -8,9 +8,11 @@
 // weights normalized first, polynomial exp within 2 ulp. When the caller records scores and weights,
 // the raw scores are written during the pass and the weights in a second pass from the final row max
 // and sum (into the caller's matrices, nothing N × M of its own); the output is the same bit for bit.
-// The SPEC §1b variants (and heads whose scores may overflow float) take attend_variants: still O(N·d), two
+// The SPEC §1b variants (and heads whose scores may overflow float) take attend_variants_block: still O(N·d), two
 // passes over the key blocks (online max and sum with the sink, then the final weights · v), the score_mod of
 // core/score_mod.hpp and the row rules of core/softmax.hpp.
+// The query blocks of a head are spread over the kernel's threads; each row is computed the same way in any block
+// (key blocks start at key 0), so the result is the same bit for bit for any thread count.
 // Tested to 1e-4 relative (normwise) of the reference (1e-5 holds on the small cases of the suite).
 #pragma once
 
@@ -19,26 +21,33 @@
 #include "core/kernel.hpp"
 #include "kernels/attention_blocks.hpp"
 #include "kernels/sgemm.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace ap::kernels {
 
 class TiledKernel final : public core::Kernel<float> {
  public:
+  explicit TiledKernel(int threads = 1);
   std::string name() const override { return "tiled"; }
   void matmul(const float* a, const float* b, float* c, int rows, int inner, int cols) override;
   void attend(const core::HeadProblem<float>& p) override;
 
-  static constexpr int query_block = 96;  // rows per block: a multiple of every ISA's register tile height
+  static constexpr int query_block = 96;  // rows per block on one thread: a multiple of every ISA's tile height
   static constexpr int key_block = 256;   // keys per block: a multiple of every ISA's panel width
 
  private:
-  void attend_variants(const core::HeadProblem<float>& p);
+  struct Scratch {  // one thread's: O(block²), reused across blocks and heads
+    std::vector<float> block, scores, row_max, row_sum;
+    std::vector<bool> met;                  // per row of a query block: met +∞ or NaN
+    std::vector<attention::RowCase> cases;  // per row of a query block: softmax, empty or undefined
+  };
+  void attend_block(const core::HeadProblem<float>& p, int i0, int rows, Scratch& scratch) const;
+  void attend_variants_block(const core::HeadProblem<float>& p, int i0, int rows, Scratch& scratch) const;
 
+  ThreadPool pool_;
   gemm::Sgemm sgemm_;
   attention::PackedHead head_;
-  std::vector<float> q_pack_, block_, scratch_, row_max_, row_sum_;  // O(block²), reused across heads
-  std::vector<bool> met_;                      // per row of a query block: met +∞ or NaN
-  std::vector<attention::RowCase> cases_;      // per row of a query block: softmax, empty or undefined
+  std::vector<Scratch> scratch_;  // one per thread
 };
 
 }  // namespace ap::kernels
