@@ -52,6 +52,11 @@ if(AP_BUILD_APP)
   target_link_libraries(imgui PUBLIC imgui_core)
   if(EMSCRIPTEN)
     target_link_options(imgui PUBLIC "-sUSE_GLFW=3" "-sUSE_WEBGL2=1" "-sFULL_ES3=1")
+    # The backend's read-backs of state only it sets are answered without a round trip to the GPU process
+    # (src/app/webgl_state_shadow.cpp says why); its setters of that state record what they set.
+    target_sources(imgui PRIVATE "${PROJECT_SOURCE_DIR}/src/app/webgl_state_shadow.cpp")
+    set_source_files_properties("${AP_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp" PROPERTIES COMPILE_DEFINITIONS
+      "glGetIntegerv=ap_shadow_glGetIntegerv;glScissor=ap_shadow_glScissor;glBlendFuncSeparate=ap_shadow_glBlendFuncSeparate;glBlendEquation=ap_shadow_glBlendEquation;glBlendEquationSeparate=ap_shadow_glBlendEquationSeparate")
   else()
     find_package(glfw3 REQUIRED)
     find_package(OpenGL REQUIRED)

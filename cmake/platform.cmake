@@ -8,6 +8,10 @@ if(EMSCRIPTEN)
   # The toolchain sets a plain `node`; ours must not fetch the .wasm by path (node 20's fetch can't).
   set(CMAKE_CROSSCOMPILING_EMULATOR "node;--no-experimental-fetch" CACHE STRING "" FORCE)
   set(AP_NODE_LINK_OPTIONS -sNODERAWFS=1 -sEXIT_RUNTIME=1 -sENVIRONMENT=node)
+  # The test programs under node are linked without Binaryen's optimizer (an -O0 link of the -O3 objects, no
+  # assertions, so they run the code the page runs): a wasm-opt pass over each of a dozen test programs took
+  # most of the web build's time, and what the tests check is the compiled code, not its post-processing.
+  set(AP_NODE_TEST_LINK_OPTIONS -O0 -sASSERTIONS=0)
   # For a node program whose kernels may start threads (attention-cli.js, the kernel tests): main on a worker.
   set(AP_NODE_THREAD_LINK_OPTIONS -pthread -sPROXY_TO_PTHREAD=1)
 else()
