@@ -1,6 +1,7 @@
 // The mask fill on a fully masked row: the same row computed with −∞ (no key: zero weights, zero output) and with
 // −1e9 (uniform weights over every key, the masked future included: the classic bug), two traces side by side.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -36,7 +37,8 @@ void row_panel(const char* id, const char* title, const core::Scenario& s, const
     char overlay[96];
     std::snprintf(overlay, sizeof overlay, "%s  %s  (masked)", s.keys().tokens[static_cast<std::size_t>(j)].c_str(),
                   format_cell(ht.weights(row, j)).c_str());
-    ImGui::ProgressBar(static_cast<float>(ht.weights(row, j)), ImVec2(-1, 0), overlay);
+    const double w = ht.weights(row, j);  // NaN where the row overflowed (format_cell prints it)
+    ImGui::ProgressBar(std::isfinite(w) ? static_cast<float>(w) : 0.0f, ImVec2(-1, 0), overlay);
   }
   if (s.m() > shown) ImGui::TextDisabled("… %d more keys", s.m() - shown);
   std::string out;

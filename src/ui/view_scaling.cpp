@@ -19,9 +19,12 @@ void weight_bars(const char* id, const core::SoftmaxStudy& st, const std::vector
   ImGui::BeginChild(id, ImVec2(width, 0), true);
   ImGui::Text("%s:  × %s", id, format_precise(st.multiplier).c_str());  // the panel's name is its child id
   for (std::size_t j = 0; j < st.weights.size(); ++j) {
-    char overlay[64];
-    std::snprintf(overlay, sizeof overlay, "%s  %.4f", keys[j].c_str(), st.weights[j]);
-    ImGui::ProgressBar(static_cast<float>(st.weights[j]), ImVec2(-1, 0), overlay);
+    char overlay[96];
+    const double w = st.weights[j];
+    // a row that overflowed has no weights: an empty bar that says so (the view's note explains why)
+    if (std::isfinite(w)) std::snprintf(overlay, sizeof overlay, "%s  %.4f", keys[j].c_str(), w);
+    else std::snprintf(overlay, sizeof overlay, "%s  %s (not a number: see the note above)", keys[j].c_str(), std::isnan(w) ? "NaN" : "inf");
+    ImGui::ProgressBar(std::isfinite(w) ? static_cast<float>(w) : 0.0f, ImVec2(-1, 0), overlay);
   }
   ImGui::Text("entropy %.4f nats", st.entropy);
   ImGui::Text("effective keys %.3f", st.effective_keys);
