@@ -8,6 +8,20 @@ if (typeof document !== 'undefined') (function () {
 
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
+  let started = false;
+  ready.then(() => { started = true; });
+
+  // The mouse wheel in GLFW's terms. Emscripten 3.1.6's GLFW hands ImGui a wheel event's raw deltaY: in pixels,
+  // and positive downwards where GLFW's offsets are steps, positive upwards, so the wheel zoomed a heatmap the
+  // wrong way at 100 times the speed. This listener, registered before Emscripten's (this file runs first),
+  // counts steps as Emscripten's own getMouseWheelDelta does (100 px or 3 lines a step) and keeps the event.
+  Module.canvas.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    if (!started) return;
+    const pixelsPerStep = e.deltaMode === 1 ? 3 : e.deltaMode === 2 ? 0.1 : 100;
+    Module.ccall('ap_mouse_wheel', null, ['number', 'number'], [-e.deltaX / pixelsPerStep, -e.deltaY / pixelsPerStep]);
+  }, { capture: true, passive: false });
   // Text for the module: its UTF-8 bytes and their count. A NUL inside stays (the C++ readers refuse it by
   // position; a C string would end there). A lone surrogate, which UTF-8 cannot hold, becomes its three-byte
   // form (WTF-8), which the readers refuse as ill-formed and show as \xED..: Emscripten's stringToUTF8

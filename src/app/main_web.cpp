@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <GLFW/glfw3.h>
+#include <imgui_impl_glfw.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <nlohmann/json.hpp>
@@ -368,6 +369,12 @@ EMSCRIPTEN_KEEPALIVE void ap_storage_problem(const char* text, int size) {
 // [SECTION] WebGPU backend (src/gpu): status, pending work, the output kernel, kernel benchmarks
 
 // 1 while the result for the scenario on screen is still to come (window.playground.whenIdle waits for 0).
+// The mouse wheel in GLFW's steps (up and left positive), from the page's own listener (web/playground_api.js
+// says why Emscripten's is bypassed).
+EMSCRIPTEN_KEEPALIVE void ap_mouse_wheel(double x_steps, double y_steps) {
+  if (g_window) ImGui_ImplGlfw_ScrollCallback(g_window, x_steps, y_steps);
+}
+
 EMSCRIPTEN_KEEPALIVE int ap_busy() {
   return answer_or(0, [] { return g_shell->state().computing() || g_shell->service().gpu_busy() ? 1 : 0; });
 }
