@@ -13,6 +13,10 @@ namespace {
 
 // The tooltip on screen after hovering widget `id`, or nothing.
 std::optional<ImRect> hover_tooltip(ap::test::NullUi& ui, ap::ui::AppState& state, const std::string& id) {
+  ap::ui::widget_rects().request_reveal(id);  // scrolled onto the screen even when its rectangle is known below it
+  ui.frames(state, 3);
+  ap::ui::widget_rects().request_reveal("");
+  ui.frames(state, 2);
   const auto r = ui.find(state, id);
   if (!r) return std::nullopt;
   ImGui::GetIO().MousePos = ImVec2(r->x + r->w / 2, r->y + r->h / 2);
