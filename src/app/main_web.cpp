@@ -247,7 +247,8 @@ EMSCRIPTEN_KEEPALIVE const char* ap_load_preset(const char* name_bytes, int size
   });
 }
 
-// {value, formula, terms: [{label, a, b}]} or, for a weight, {value, formula, numerator, denominator}; null for an
+// {value, formula, terms: [{label, a, b}]} or, for a weight, {value, formula, numerator, denominator, masked, s, max,
+// denominator_terms: [{label, a, b}]} (Σ a·b = denominator); null for an
 // id that names no cell of the trace on screen.
 EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
   static std::string out;
@@ -261,6 +262,11 @@ EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
       j["numerator"] = b->numerator;
       j["denominator"] = b->denominator;
       j["masked"] = b->masked;
+      j["s"] = b->logit;  // s_ij and max_i as the softmax saw them: numerator = exp(s − max)
+      j["max"] = b->row_max;
+      nlohmann::json parts = nlohmann::json::array();  // the denominator's exp(s_ik − max) (and a sink's)
+      for (const auto& t : b->denominator_terms) parts.push_back({{"label", t.label}, {"a", t.a}, {"b", t.b}});
+      j["denominator_terms"] = std::move(parts);
     } else {
       nlohmann::json terms = nlohmann::json::array();
       for (const auto& t : b->terms) terms.push_back({{"label", t.label}, {"a", t.a}, {"b", t.b}});

@@ -66,6 +66,33 @@ Breakdown projection(const Scenario& s, const Trace& t, const char* name, int he
 
 }  // namespace
 
+TermSummary summarise_terms(const std::vector<BreakdownTerm>& terms, int keep) {
+  TermSummary out;
+  const int count = static_cast<int>(terms.size());
+  std::vector<int> order(static_cast<std::size_t>(count));
+  for (int k = 0; k < count; ++k) {
+    order[static_cast<std::size_t>(k)] = k;
+    out.total += terms[static_cast<std::size_t>(k)].a * terms[static_cast<std::size_t>(k)].b;
+  }
+  keep = std::max(0, keep);
+  if (count <= keep) {
+    out.shown = std::move(order);
+    return out;
+  }
+  const auto size = [&](int k) {  // |a·b|, a NaN first (it explains the cell)
+    const double p = terms[static_cast<std::size_t>(k)].a * terms[static_cast<std::size_t>(k)].b;
+    return std::isnan(p) ? std::numeric_limits<double>::infinity() : std::fabs(p);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return size(x) > size(y); });
+  out.shown.assign(order.begin(), order.begin() + keep);
+  out.hidden = count - keep;
+  for (int k = keep; k < count; ++k) {
+    const auto& t = terms[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])];
+    out.hidden_sum += t.a * t.b;
+  }
+  return out;
+}
+
 std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const std::string& id) {
   char name[16] = {};
   int a = -1, b = -1, c = -1;
@@ -123,8 +150,18 @@ std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const s
     for (int key = 0; key < h.scaled.cols(); ++key) top = std::max(top, seen(key));
     r.masked = !t.allowed(i, j);
     if (top == -std::numeric_limits<double>::infinity()) return r;  // an empty row: 0 / 0 shown as 0
-    for (int key = 0; key < h.scaled.cols(); ++key) r.denominator += std::exp(seen(key) - top);
-    if (v.has_sink) r.denominator += std::exp(v.sink - top);
+    for (int key = 0; key < h.scaled.cols(); ++key) {
+      if (seen(key) == -std::numeric_limits<double>::infinity()) continue;  // masked at −∞: no part of the sum
+      const double e = std::exp(seen(key) - top);
+      r.denominator += e;
+      r.denominator_terms.push_back({"exp(s" + at(i) + at(key) + " − max)", e, 1.0});
+    }
+    if (v.has_sink) {
+      r.denominator += std::exp(v.sink - top);
+      r.denominator_terms.push_back({"exp(sink − max)", std::exp(v.sink - top), 1.0});
+    }
+    r.logit = seen(j);
+    r.row_max = top;
     r.numerator = std::exp(seen(j) - top);
     return r;
   }

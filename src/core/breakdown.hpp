@@ -25,7 +25,20 @@ struct Breakdown {
   bool is_ratio = false;             // a weight: value = numerator / denominator
   double numerator = 0, denominator = 0;
   bool masked = false;               // a weight of a masked cell (0: the softmax never saw it)
+  // A weight's numbers: s_ij and max_i as the softmax saw them (numerator = exp(logit − row_max)), and the
+  // denominator's parts, each {"exp(s[i][k] − max)", exp(s_ik − max_i), 1} (a sink's too): Σ a·b = denominator.
+  double logit = 0, row_max = 0;
+  std::vector<BreakdownTerm> denominator_terms;
 };
+
+// What a tooltip lists of a long sum: the `keep` terms of largest |a·b| (largest first), and how many are left out
+// and their Σ a·b, so that Σ shown + hidden_sum = total = Σ a·b over every term. keep ≥ the count: every term, in order.
+struct TermSummary {
+  std::vector<int> shown;  // indices into the terms
+  int hidden = 0;
+  double hidden_sum = 0, total = 0;
+};
+TermSummary summarise_terms(const std::vector<BreakdownTerm>& terms, int keep = 16);
 
 // The breakdown of `id`, or nothing for an id that names no cell of this trace (or a head not recorded).
 std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const std::string& id);

@@ -24,10 +24,11 @@ RowVector resized(const RowVector& old, int cols) {
   return v;
 }
 
-void resize_labels(std::vector<std::string>& labels, int count) {
+// New rows are named prefix + index: "t3" for a query, "k3" for a context token (named apart from the queries).
+void resize_labels(std::vector<std::string>& labels, int count, const char* prefix = "t") {
   const auto old = static_cast<int>(labels.size());
   labels.resize(static_cast<std::size_t>(count));
-  for (int i = old; i < count; ++i) labels[static_cast<std::size_t>(i)] = "t" + std::to_string(i);
+  for (int i = old; i < count; ++i) labels[static_cast<std::size_t>(i)] = prefix + std::to_string(i);
 }
 
 // Per-head column blocks: head h's first min(old, new) columns are kept.
@@ -81,9 +82,10 @@ Scenario with_context_count(const Scenario& s, int count) {
   if (count <= 0) {
     out.context.reset();
   } else {
-    Sequence c = s.context ? *s.context : s.query;
+    Sequence c = s.context ? *s.context : s.query;  // a new context starts from the queries' vectors
+    if (!s.context) c.tokens.clear();                // but is named k0, k1, … so its keys read apart from t0, t1, …
     c.x = resized(c.x, count, s.d_model(), false);
-    resize_labels(c.tokens, count);
+    resize_labels(c.tokens, count, "k");
     out.context = std::move(c);
   }
   resize_mask_rows_cols(out);

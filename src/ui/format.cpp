@@ -1,6 +1,8 @@
 // Formatting helpers.
 #include "ui/format.hpp"
 
+#include "core/number_text.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -31,15 +33,7 @@ std::string format_precise(double v) {
   return printf_string("%.6g", v);
 }
 
-std::string format_exact(double v) {
-  if (!std::isfinite(v)) return format_cell(v);
-  for (int digits = 1; digits <= 17; ++digits) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) return buf;
-  }
-  return printf_string("%.17g", v);
-}
+std::string format_exact(double v) { return std::isfinite(v) ? core::number_text(v) : format_cell(v); }
 
 std::string format_cell_fitting(double v, std::size_t max_chars) {
   if (!std::isfinite(v) || v == 0) {

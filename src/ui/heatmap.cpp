@@ -45,39 +45,36 @@ std::uint64_t content_key(const HeatmapCanvas& canvas, const HeatmapSpec& spec) 
   std::uint64_t h = 0xCBF29CE484222325ULL;
   for (std::uint64_t v : {std::uint64_t{canvas.revision}, bits(spec.values), bits(spec.values->rows()),
                           bits(spec.values->cols()), bits(spec.allowed), bits(spec.row_labels), bits(spec.col_labels),
-                          std::uint64_t(spec.map), std::uint64_t(spec.range), bits(spec.user_lo), bits(spec.user_hi)})
+                          std::uint64_t(spec.map), std::uint64_t(spec.range), bits(spec.user_lo), bits(spec.user_hi),
+                          std::uint64_t(canvas.colors.palette), std::uint64_t(canvas.colors.weights_per_matrix)})
     h = mix(h, v);
   return h;
 }
 
 bool is_allowed(const HeatmapSpec& spec, Eigen::Index i, Eigen::Index j) { return !spec.allowed || (*spec.allowed)(i, j); }
 
-ImU32 value_color(const HeatmapSpec& spec, double v, double lo, double hi) {
+core::ColorKind color_kind(ColorMap map) { return map == ColorMap::diverging ? core::ColorKind::diverging : core::ColorKind::sequential; }
+
+ImU32 value_color(const HeatmapSpec& spec, core::Palette palette, double v, double lo, double hi) {
   if (!std::isfinite(v)) return nonfinite_color;
-  return colormap_color(spec.map, static_cast<float>((v - lo) / (hi - lo)));
+  return colormap_color(spec.map, static_cast<float>(core::color_position(v, lo, hi)), palette);
 }
 
 constexpr int overview_side_max = 512;
 constexpr long small_matrix_cells = 1L << 16;  // coloured at once, whatever the frame's budget
 
 // Starts making the texture of the numbers now in spec (the range first unless it is fixed).
-void start_texture(HeatmapState& st, const HeatmapSpec& spec, int max_side) {
+void start_texture(HeatmapState& st, const HeatmapSpec& spec, const core::ColorScaleSettings& colors, int max_side) {
   const int rows = static_cast<int>(spec.values->rows()), cols = static_cast<int>(spec.values->cols());
   st.pool = std::max(1, (std::max(rows, cols) + max_side - 1) / max_side);
   st.overview_pool = std::max(1, (std::max(rows, cols) + overview_side_max - 1) / overview_side_max);
   st.next_row = 0;
   st.scan_lo = st.scan_hi = 0;
-  if (spec.range == ColorRange::unit) {
-    st.lo = 0;
-    st.hi = 1;
-    st.phase = 2;
-  } else if (spec.range == ColorRange::user && spec.user_hi > spec.user_lo) {
-    st.lo = spec.user_lo;
-    st.hi = spec.user_hi;
-    st.phase = 2;
-  } else {
-    st.phase = 1;
-  }
+  st.range = core::choose_color_range(color_kind(spec.map), spec.range, colors, spec.user_lo, spec.user_hi);
+  st.phase = st.range.needs_scan ? 1 : 2;
+  if (st.range.needs_scan) return;  // the old range stays drawn until the scan ends
+  st.lo = st.range.lo;
+  st.hi = st.range.hi;
 }
 
 // Phase 1 over rows [r0, r1): the largest and smallest allowed finite value.
@@ -93,14 +90,9 @@ void scan_rows(HeatmapState& st, const HeatmapSpec& spec, int r0, int r1) {
 }
 
 void finish_scan(HeatmapState& st, const HeatmapSpec& spec) {
-  if (spec.map == ColorMap::diverging) {
-    const double a = std::max({std::fabs(st.scan_lo), std::fabs(st.scan_hi), 1e-12});
-    st.lo = -a;
-    st.hi = a;
-  } else {
-    st.lo = 0;
-    st.hi = std::max(st.scan_hi, 1e-12);
-  }
+  core::finish_color_range(st.range, color_kind(spec.map), st.scan_lo, st.scan_hi);
+  st.lo = st.range.lo;
+  st.hi = st.range.hi;
 }
 
 // Phase 2 over texel rows [t0, t1): each texel the colour of its block's largest-magnitude allowed cell (one strong
@@ -123,7 +115,7 @@ void fill_texel_rows(HeatmapCanvas& canvas, HeatmapState& st, const HeatmapSpec&
           double& o = st.overview[static_cast<std::size_t>(i / st.overview_pool) * st.overview_w + j / st.overview_pool];
           if (!std::isnan(o) && !(std::fabs(v) <= std::fabs(o))) o = v;  // the largest magnitude; a NaN stays
         }
-      canvas.pixels[static_cast<std::size_t>(ty - t0) * st.tex_w + tx] = any ? value_color(spec, best, st.lo, st.hi) : masked_color;
+      canvas.pixels[static_cast<std::size_t>(ty - t0) * st.tex_w + tx] = any ? value_color(spec, canvas.colors.palette, best, st.lo, st.hi) : masked_color;
     }
   canvas.textures->upload_rows(name, t0, t1 - t0, canvas.pixels.data());
 }
@@ -168,7 +160,7 @@ void advance_texture(HeatmapCanvas& canvas, HeatmapState& st, const HeatmapSpec&
       if (st.overview_pool > st.pool) {  // a smaller picture for a view where a cell is under a pixel
         canvas.textures->allocate(name + "#overview", st.overview_w, st.overview_h);
         canvas.pixels.resize(st.overview.size());
-        for (std::size_t k = 0; k < st.overview.size(); ++k) canvas.pixels[k] = value_color(spec, st.overview[k], st.lo, st.hi);
+        for (std::size_t k = 0; k < st.overview.size(); ++k) canvas.pixels[k] = value_color(spec, canvas.colors.palette, st.overview[k], st.lo, st.hi);
         canvas.textures->upload_rows(name + "#overview", 0, st.overview_h, canvas.pixels.data());
         st.overview_ready = true;
       }
@@ -176,17 +168,29 @@ void advance_texture(HeatmapCanvas& canvas, HeatmapState& st, const HeatmapSpec&
   }
 }
 
-void draw_legend(ImDrawList* dl, ImVec2 at, float height, float width, ColorMap map, double lo, double hi) {
+// The bar, its two ends' numbers, and under it the rule that chose them ("fixed 0 to 1"), also as the bar's tooltip.
+void draw_legend(ImDrawList* dl, ImVec2 at, float height, float width, ColorMap map, core::Palette palette,
+                 const HeatmapState& st) {
   const int steps = 24;
   for (int s = 0; s < steps; ++s) {
     const float t0 = static_cast<float>(s) / steps, t1 = static_cast<float>(s + 1) / steps;
     dl->AddRectFilled(ImVec2(at.x, at.y + height * (1 - t1)), ImVec2(at.x + width, at.y + height * (1 - t0)),
-                      colormap_color(map, (t0 + t1) / 2));
+                      colormap_color(map, (t0 + t1) / 2, palette));
   }
   dl->AddRect(at, ImVec2(at.x + width, at.y + height), IM_COL32(120, 120, 120, 255));
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  dl->AddText(ImVec2(at.x + width + 4, at.y - 2), text, format_cell(hi).c_str());
-  dl->AddText(ImVec2(at.x + width + 4, at.y + height - ImGui::GetFontSize()), text, format_cell(lo).c_str());
+  const float font = ImGui::GetFontSize();
+  dl->AddText(ImVec2(at.x + width + 4, at.y - 2), text, format_cell(st.hi).c_str());
+  dl->AddText(ImVec2(at.x + width + 4, at.y + height - font), text, format_cell(st.lo).c_str());
+  const bool fixed = !st.range.needs_scan;
+  if (height >= 3 * font)  // room under the bar inside the map's box
+    dl->AddText(ImGui::GetFont(), 0.8f * font, ImVec2(at.x, at.y + height + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                fixed ? "fixed" : map == ColorMap::diverging ? "±max" : "max");
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (mouse.x >= at.x && mouse.x < at.x + 4 * font && mouse.y >= at.y && mouse.y < at.y + height + font &&
+      ImGui::IsWindowHovered())
+    ImGui::SetTooltip("colours span %s to %s: %s", format_precise(st.lo).c_str(), format_precise(st.hi).c_str(),
+                      st.range.legend.c_str());
 }
 
 // Text turned a quarter to the left, reading upwards from `bottom_left`: laid out flat at the corner of the
@@ -291,7 +295,7 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
   const std::uint64_t key = content_key(canvas, spec);
   if (key != st.content_key) {  // new numbers: a new texture (over the next frames) and the labels' room
     st.content_key = key;
-    start_texture(st, spec, canvas.textures ? canvas.textures->max_side() : 4096);
+    start_texture(st, spec, canvas.colors, canvas.textures ? canvas.textures->max_side() : 4096);
     st.row_label_w = st.col_label_len = 0;
     for (int i = 0; i < rows && spec.axis_labels; ++i)
       st.row_label_w = std::max(st.row_label_w, ImGui::CalcTextSize(fit_text(label_at(spec.row_labels, i), 6.5f * font).c_str()).x);
@@ -431,7 +435,7 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
           continue;
         }
         const double v = m(i, j);
-        const ImU32 bg = value_color(spec, v, st.lo, st.hi);
+        const ImU32 bg = value_color(spec, canvas.colors.palette, v, st.lo, st.hi);
         dl->AddRectFilled(a, b, bg);
         if (!show_values) continue;
         const std::string s = format_cell_fitting(v, max_chars);
@@ -480,7 +484,8 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
     }
   }
   if (spec.legend)
-    draw_legend(dl, ImVec2(grid_end.x + 8 * scale, grid.y), std::min(grid_h, 8 * font), 0.9f * font, spec.map, st.lo, st.hi);
+    draw_legend(dl, ImVec2(grid_end.x + 8 * scale, grid.y), std::min(grid_h, 8 * font), 0.9f * font, spec.map,
+                canvas.colors.palette, st);
   if (show_minimap && st.texture_ready && canvas.textures) {
     const bool small = st.overview_ready && st.overview_pool > st.pool;
     const ImTextureID mini_tex = canvas.textures->get(small ? texture_name + "#overview" : texture_name);

@@ -15,9 +15,10 @@
 
 namespace ap::ui {
 
-// How values map to colours. auto_range: symmetric around 0 for diverging maps, [0, max] for sequential ones;
-// unit: [0, 1] (weights: 0.025 stays pale whatever the row's maximum); user: [lo, hi].
-enum class ColorRange { auto_range, unit, user };
+// How values map to colours (core/color_scale.hpp). auto_range: symmetric around 0 for diverging maps, [0, max] for
+// sequential ones; unit: [0, 1] (weights: 0.025 stays pale whatever the row's maximum; per matrix when the user asks);
+// user: [lo, hi].
+using ColorRange = core::RangeRule;
 
 struct HeatmapSpec {
   const char* id = "heatmap";        // ImGui id; also names the texture
@@ -52,6 +53,7 @@ struct HeatmapState {
   double center_row = -1, center_col = -1; // the box's centre in cells (−1: the matrix's centre)
   std::uint64_t content_key = 0;           // the numbers now drawn (labels, range and texture follow them)
   double lo = 0, hi = 1;                   // colour range drawn
+  core::ColorRangeChoice range;            // how lo and hi were chosen (the legend says it)
   float row_label_w = 0, col_label_len = 0;
   // The texture under way: phase 1 scans for the range, phase 2 fills texels; 0 when it shows content_key.
   int phase = 0, next_row = 0;
@@ -72,6 +74,7 @@ struct HeatmapCanvas {
   long cells_left = 0;                 // this frame's budget (begin_frame)
   long cells_per_frame = 1L << 20;     // about 5 ms of colouring in WebAssembly
   std::vector<std::uint32_t> pixels;   // reused between uploads (page faults cost more than the colours)
+  core::ColorScaleSettings colors;     // the palette and the weights' scale, the user's choice for every map
   void begin_frame() { cells_left = cells_per_frame; }
 };
 

@@ -1,8 +1,9 @@
 // Scores & weights: one head's Q·Kᵀ, its scaled and masked form, the softmax weights and the weighted
-// sum of values, with every score explained term by term on hover.
+// sum of values, every cell explained term by term on hover (ui/explain_tooltip).
 #include <imgui.h>
 
-#include "core/explain.hpp"
+#include "core/number_text.hpp"
+#include "ui/explain_tooltip.hpp"
 #include "ui/format.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/views.hpp"
@@ -11,29 +12,9 @@ namespace ap::ui {
 
 namespace {
 
-void explain_score(const core::Trace& trace, const core::Scenario& s, int head, int i, int j) {
-  const core::ScoreTerms t = core::score_terms(trace, head, i, j);
-  const auto& qt = s.query.tokens[static_cast<std::size_t>(i)];
-  const auto& kt = s.keys().tokens[static_cast<std::size_t>(j)];
-  ImGui::BeginTooltip();
-  ImGui::Text("score(%s → %s) = q_%d · k_%d = Σ_c q_c·k_c", qt.c_str(), kt.c_str(), i, j);
-  std::string sum;
-  for (std::size_t c = 0; c < t.products.size() && c < 16; ++c)
-    sum += (c ? " + " : "") + std::string("(") + format_cell(t.q[c]) + "·" + format_cell(t.k[c]) + ")";
-  if (t.products.size() > 16) sum += " + … (" + std::to_string(t.products.size() - 16) + " more terms)";
-  ImGui::TextUnformatted(sum.c_str());
-  ImGui::Text("= %s", format_precise(t.score).c_str());
-  ImGui::Text("scaled: %s × %s = %s", format_precise(trace.scale).c_str(), format_precise(t.score).c_str(),
-              format_precise(t.scaled).c_str());
-  if (!t.allowed) ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "masked: this key is not allowed (−∞ before softmax)");
-  const auto& h = trace.heads[static_cast<std::size_t>(head)];
-  ImGui::Separator();
-  ImGui::Text("row %d softmax:", i);
-  for (Eigen::Index c = 0; c < h.weights.cols(); ++c) {
-    ImGui::Text("  %-10s %s%s", s.keys().tokens[static_cast<std::size_t>(c)].c_str(), format_precise(h.weights(i, c)).c_str(),
-                c == j ? "   ◀" : "");
-  }
-  ImGui::EndTooltip();
+// "t2 → t0" for a tooltip's last line.
+std::string pair_note(const core::Scenario& s, int i, int j) {
+  return "query " + s.query.tokens[static_cast<std::size_t>(i)] + " → key " + s.keys().tokens[static_cast<std::size_t>(j)];
 }
 
 }  // namespace
@@ -61,22 +42,30 @@ void draw_attention_view(AppState& state, ViewState& view) {
   weights.register_id = "cell.weights";
   const HeatmapHover hw = draw_heatmap(view.heatmaps, weights);
   ImGui::EndGroup();
-  if (hs.active()) explain_score(t, s, view.head, hs.row, hs.col);
-  if (hw.active()) explain_score(t, s, view.head, hw.row, hw.col);
+  if (hs.active()) explain_tooltip(s, t, cell_id("scores", view.head, hs.row, hs.col), pair_note(s, hs.row, hs.col));
+  if (hw.active()) explain_tooltip(s, t, cell_id("weights", view.head, hw.row, hw.col), pair_note(s, hw.row, hw.col));
 
   ImGui::BeginGroup();
   HeatmapSpec scaled{"##scaled", "scaled × " + format_precise(t.scale) + ", masked  (N × M)", &h.scaled, &s.query.tokens,
                      &s.keys().tokens, &t.allowed};
   scaled.max_width = half;
   const HeatmapHover hc = draw_heatmap(view.heatmaps, scaled);
-  if (hc.active()) explain_score(t, s, view.head, hc.row, hc.col);
+  if (hc.active()) {
+    const bool more = s.variants.alibi || s.variants.softcap;
+    const std::string note = "scaled = " + core::number_text(h.scaled(hc.row, hc.col)) + " (score × " +
+                             core::number_text(t.scale) + (more ? ", then ALiBi / softcap" : "") + ")" +
+                             (t.allowed(hc.row, hc.col) ? "" : "; masked: the softmax never sees it");
+    explain_tooltip(s, t, cell_id("scores", view.head, hc.row, hc.col), pair_note(s, hc.row, hc.col) + "; " + note);
+  }
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   HeatmapSpec out{"##headout", "weights · V  (N × d_v = " + std::to_string(s.n()) + " × " + std::to_string(s.d_v) + ")",
                   &h.output, &s.query.tokens};
   out.max_width = half;
-  draw_heatmap(view.heatmaps, out);
+  out.register_id = "cell.head_output";
+  const HeatmapHover ho = draw_heatmap(view.heatmaps, out);
+  if (ho.active()) explain_tooltip(s, t, cell_id("out", view.head, ho.row, ho.col));
   ImGui::EndGroup();
 
   if (!t.empty_rows.empty()) {
@@ -88,7 +77,9 @@ void draw_attention_view(AppState& state, ViewState& view) {
                        rows.c_str());
   }
   HeatmapSpec output{"##output", "layer output = concat · W_O + b_O  (N × d_model)", &t.output, &s.query.tokens};
-  draw_heatmap(view.heatmaps, output);
+  output.register_id = "cell.output";
+  const HeatmapHover hl = draw_heatmap(view.heatmaps, output);
+  if (hl.active()) explain_tooltip(s, t, cell_id("output", hl.row, hl.col));
 }
 
 }  // namespace ap::ui

@@ -1,7 +1,8 @@
 // Multi-head: every head's weights as small multiples, each head's output, the concatenation, W_O and
-// the final output.
+// the final output; a weight and an output cell explain themselves on hover (ui/explain_tooltip).
 #include <imgui.h>
 
+#include "ui/explain_tooltip.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/views.hpp"
 
@@ -32,7 +33,9 @@ void draw_heads_view(AppState& state, ViewState& view) {
     w.max_width = width;
     w.legend = false;
     w.register_id = "view.heads[" + std::to_string(h) + "]";
-    if (draw_heatmap(view.heatmaps, w).clicked) view.head = h;
+    const HeatmapHover hover = draw_heatmap(view.heatmaps, w);
+    if (hover.clicked) view.head = h;
+    if (hover.active() && !pooled) explain_tooltip(s, t, cell_id("weights", h, hover.row, hover.col));
     ImGui::EndGroup();
   }
   ImGui::Separator();
@@ -43,7 +46,8 @@ void draw_heads_view(AppState& state, ViewState& view) {
   wo.max_cell = 30;
   draw_heatmap(view.heatmaps, wo);
   HeatmapSpec out{"##out", "output = concat · W_O + b_O  (N × d_model)", &t.output, &s.query.tokens};
-  draw_heatmap(view.heatmaps, out);
+  const HeatmapHover hover = draw_heatmap(view.heatmaps, out);
+  if (hover.active()) explain_tooltip(s, t, cell_id("output", hover.row, hover.col));
 }
 
 }  // namespace ap::ui

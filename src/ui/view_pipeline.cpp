@@ -2,6 +2,8 @@
 // ·W_O → output, each stage a labelled button with its shape; the focused stage is drawn large.
 #include <imgui.h>
 
+#include "core/number_text.hpp"
+#include "ui/explain_tooltip.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/views.hpp"
 #include "ui/widget_rects.hpp"
@@ -13,6 +15,7 @@ namespace {
 struct Stage {
   const char* name;
   const char* id;
+  const char* cell;  // its cells' kind in explain ids (core/breakdown.hpp), or null
   std::string shape;
   const core::Matrix* matrix;
   const std::vector<std::string>* rows;
@@ -33,16 +36,16 @@ void draw_pipeline_view(AppState& state, ViewState& view) {
   const auto* qt = &s.query.tokens;
   const auto* kt = &s.keys().tokens;
   const std::vector<Stage> stages = {
-      {"X + pos", "stage.x", dims(t.x_in.rows(), t.x_in.cols()), &t.x_in, qt, nullptr, ColorMap::diverging, nullptr},
-      {"Q", "stage.q", dims(h.q.rows(), h.q.cols()), &h.q, qt, nullptr, ColorMap::diverging, nullptr},
-      {"K", "stage.k", dims(h.k.rows(), h.k.cols()), &h.k, kt, nullptr, ColorMap::diverging, nullptr},
-      {"V", "stage.v", dims(h.v.rows(), h.v.cols()), &h.v, kt, nullptr, ColorMap::diverging, nullptr},
-      {"Q·Kᵀ", "stage.scores", dims(h.scores.rows(), h.scores.cols()), &h.scores, qt, kt, ColorMap::diverging, nullptr},
-      {"scaled+mask", "stage.scaled", dims(h.scaled.rows(), h.scaled.cols()), &h.scaled, qt, kt, ColorMap::diverging, &t.allowed},
-      {"softmax", "stage.weights", dims(h.weights.rows(), h.weights.cols()), &h.weights, qt, kt, ColorMap::sequential, &t.allowed},
-      {"·V", "stage.head_output", dims(h.output.rows(), h.output.cols()), &h.output, qt, nullptr, ColorMap::diverging, nullptr},
-      {"concat", "stage.concat", dims(t.concat.rows(), t.concat.cols()), &t.concat, qt, nullptr, ColorMap::diverging, nullptr},
-      {"·W_O", "stage.output", dims(t.output.rows(), t.output.cols()), &t.output, qt, nullptr, ColorMap::diverging, nullptr},
+      {"X + pos", "stage.x", nullptr, dims(t.x_in.rows(), t.x_in.cols()), &t.x_in, qt, nullptr, ColorMap::diverging, nullptr},
+      {"Q", "stage.q", "q", dims(h.q.rows(), h.q.cols()), &h.q, qt, nullptr, ColorMap::diverging, nullptr},
+      {"K", "stage.k", "k", dims(h.k.rows(), h.k.cols()), &h.k, kt, nullptr, ColorMap::diverging, nullptr},
+      {"V", "stage.v", "v", dims(h.v.rows(), h.v.cols()), &h.v, kt, nullptr, ColorMap::diverging, nullptr},
+      {"Q·Kᵀ", "stage.scores", "scores", dims(h.scores.rows(), h.scores.cols()), &h.scores, qt, kt, ColorMap::diverging, nullptr},
+      {"scaled+mask", "stage.scaled", "scores", dims(h.scaled.rows(), h.scaled.cols()), &h.scaled, qt, kt, ColorMap::diverging, &t.allowed},
+      {"softmax", "stage.weights", "weights", dims(h.weights.rows(), h.weights.cols()), &h.weights, qt, kt, ColorMap::sequential, &t.allowed},
+      {"·V", "stage.head_output", "out", dims(h.output.rows(), h.output.cols()), &h.output, qt, nullptr, ColorMap::diverging, nullptr},
+      {"concat", "stage.concat", nullptr, dims(t.concat.rows(), t.concat.cols()), &t.concat, qt, nullptr, ColorMap::diverging, nullptr},
+      {"·W_O", "stage.output", "output", dims(t.output.rows(), t.output.cols()), &t.output, qt, nullptr, ColorMap::diverging, nullptr},
   };
   view.focused_stage = std::clamp(view.focused_stage, 0, static_cast<int>(stages.size()) - 1);
   // Every stage as a small labelled heatmap (click to focus); the focused one is drawn large below.
@@ -69,6 +72,7 @@ void draw_pipeline_view(AppState& state, ViewState& view) {
     mini.legend = false;
     mini.axis_labels = false;
     mini.register_id = st.id;
+    if (st.map == ColorMap::sequential) mini.range = ColorRange::unit;  // weights: 0–1 (per matrix on request)
     if (draw_heatmap(view.heatmaps, mini).clicked) view.focused_stage = static_cast<int>(i);
     if (focused) ImGui::PopStyleColor();
     ImGui::EndGroup();
@@ -80,7 +84,24 @@ void draw_pipeline_view(AppState& state, ViewState& view) {
                    st.matrix, st.rows, st.cols, st.allowed, st.map};
   spec.max_cell = 60;
   spec.register_id = "view.stage";
-  draw_heatmap(view.heatmaps, spec);
+  if (st.map == ColorMap::sequential) spec.range = ColorRange::unit;
+  const HeatmapHover hover = draw_heatmap(view.heatmaps, spec);
+  if (!hover.active()) return;
+  if (st.cell == nullptr) {  // a copy, not a product: where it comes from, and its number
+    const int width = std::max(1, s.d_v), i = hover.row, c = hover.col;
+    const std::string value = core::number_text((*st.matrix)(i, c));
+    if (st.matrix == &t.concat)
+      ImGui::SetTooltip("concat[%d][%d] = head %d's (weights · V)[%d][%d] = %s", i, c, c / width, i, c % width, value.c_str());
+    else
+      ImGui::SetTooltip("x[%d][%d] + position (additive encodings only) = %s", i, c, value.c_str());
+  } else if (st.matrix == &t.output) {
+    explain_tooltip(s, t, cell_id("output", hover.row, hover.col));
+  } else {
+    explain_tooltip(s, t, cell_id(st.cell, view.head, hover.row, hover.col),
+                    st.matrix == &h.scaled ? "scaled = " + core::number_text(h.scaled(hover.row, hover.col)) +
+                                                 " (score × " + core::number_text(t.scale) + ", then ALiBi / softcap when on)"
+                                           : "");
+  }
 }
 
 }  // namespace ap::ui

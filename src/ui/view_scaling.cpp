@@ -8,6 +8,7 @@
 #include "core/explain.hpp"
 #include "core/sweep.hpp"
 #include "ui/format.hpp"
+#include "ui/line_chart.hpp"
 #include "ui/views.hpp"
 #include "ui/widget_rects.hpp"
 
@@ -104,6 +105,19 @@ void draw_scaling_view(AppState& state, ViewState& view) {
   const std::vector<core::SweepPoint>& sweep = view.sweep;
   ImGui::Text("d_k sweep: random unit-variance q, k; 16 keys per row, 200 rows per d_k");
   sweep_plot(sweep);
+  // ‖J‖ on an axis of its own (log: unscaled, the softmax saturates and its gradient vanishes by decades).
+  LineChartSpec jacobian{"##jacobian", "softmax Jacobian ‖J‖ (log scale) against log₂ d_k"};
+  ChartSeries raw_j{"‖J‖ raw", {}, {}, series_color(0)}, scaled_j{"‖J‖ scaled (÷ √d_k)", {}, {}, series_color(1)};
+  for (const auto& p : sweep) {
+    raw_j.x.push_back(std::log2(static_cast<double>(p.d_k)));
+    raw_j.y.push_back(p.jacobian_raw);
+    scaled_j.x.push_back(raw_j.x.back());
+    scaled_j.y.push_back(p.jacobian_scaled);
+  }
+  jacobian.series = {raw_j, scaled_j};
+  jacobian.log_y = true;
+  jacobian.height = 9 * ImGui::GetFontSize();
+  draw_line_chart(jacobian);
   if (ImGui::BeginTable("sweep", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
     for (const char* h : {"d_k", "Var raw", "Var scaled", "max w raw", "max w scaled", "‖J‖ raw", "‖J‖ scaled"})
       ImGui::TableSetupColumn(h);

@@ -31,6 +31,28 @@ void head_selector(const AppState& state, ViewState& view) {
   }
 }
 
+namespace {
+
+// One line above the tabs: the palette and the weights' scale, for every heatmap.
+void draw_color_controls(core::ColorScaleSettings& colors) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("colours");
+  ImGui::SameLine();
+  int palette = static_cast<int>(colors.palette);
+  ImGui::SetNextItemWidth(15 * ImGui::GetFontSize());
+  if (ImGui::Combo("##palette", &palette, "red–blue (RdBu, Blues)\0colour-blind safe (PuOr, viridis)\0"))
+    colors.palette = static_cast<core::Palette>(palette);
+  widget_rects().record_last_item("colors.palette");
+  ImGui::SameLine();
+  ImGui::Checkbox("weights per matrix", &colors.weights_per_matrix);
+  widget_rects().record_last_item("colors.per_matrix");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Off: weights are coloured on a fixed 0 to 1 scale, so a near-uniform row stays pale.\n"
+                      "On: each weights map spans 0 to its own largest weight. Signed values always span ±max |v|.");
+}
+
+}  // namespace
+
 void draw_views(AppState& state, ViewState& view) {
   struct Tab {
     const char* title;
@@ -52,6 +74,7 @@ void draw_views(AppState& state, ViewState& view) {
   view.heatmaps.begin_frame();
   view.head = std::clamp(view.head, 0, state.scenario().heads - 1);
   state.set_shown_heads({view.head});
+  draw_color_controls(view.heatmaps.colors);
   if (!ImGui::BeginTabBar("views")) return;
   for (const Tab& tab : tabs) {
     const bool select = view.select_tab == tab.id;

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "core/scenario.hpp"
+#include "core/scenario_edit.hpp"
 #include "support/refusal.hpp"
 
 namespace {
@@ -103,4 +104,17 @@ TEST_CASE("scenario: validate_dimensions refuses a trace over the limit before a
   CHECK_NOTHROW(ap::core::validate_dimensions(64, 64, 64, 8, 8, 8));
   CHECK_THROWS_AS(ap::core::validate_dimensions(max_tokens, max_tokens, 64, 64, 16, 16), ap::core::InputError);
   CHECK_THROWS_AS(ap::core::validate_dimensions(1, 1, 1024, 64, 1024, 1), ap::core::InputError);  // w_q too big
+}
+
+TEST_CASE("a context switched on is named apart from the queries: k0, k1, … (new rows too)") {
+  const ap::core::Scenario s = ap::core::make_scenario(ap::core::Matrix::Identity(3, 3));
+  const ap::core::Scenario cross = ap::core::with_context_count(s, 4);
+  REQUIRE(cross.context);
+  CHECK(cross.context->tokens == std::vector<std::string>{"k0", "k1", "k2", "k3"});
+  CHECK(cross.query.tokens == std::vector<std::string>{"t0", "t1", "t2"});
+  CHECK(cross.context->x.topRows(3) == s.query.x);  // its vectors start from the queries'
+  ap::core::Scenario named = cross;
+  named.context->tokens[0] = "east";
+  const ap::core::Scenario more = ap::core::with_context_count(named, 5);
+  CHECK(more.context->tokens == std::vector<std::string>{"east", "k1", "k2", "k3", "k4"});
 }

@@ -82,3 +82,24 @@ TEST_CASE("ui: a layer too large to read at fit zooms under the wheel and shows 
   REQUIRE(ui.type_into(state, "x[149][23]", "1.5"));  // revealed: the editor scrolls its clipped grid to the cell
   CHECK(state.scenario().query.x(149, 23) == 1.5);
 }
+
+TEST_CASE("ui: renaming a token is one undo step, however many keys; a context switched on is named k0, k1, …") {
+  ap::test::ReferenceService service;
+  ap::ui::AppState state(service, ap::core::make_preset("classic"));
+  ap::test::NullUi ui;
+  ui.frames(state, 3);
+  const std::string before = state.scenario().query.tokens[0];
+  REQUIRE(ui.type_into(state, "tokens[0]", "cat"));
+  CHECK(state.scenario().query.tokens[0] == "cat");
+  CHECK(state.undo_depth() == 1);
+  ui.click(state, "status.notice");
+  ImGui::GetIO().MousePos = ImVec2(5, 795);
+  ui.frame(state);
+  ui.key(state, ImGuiKey_Z, true);
+  CHECK(state.scenario().query.tokens[0] == before);
+  CHECK(state.undo_depth() == 0);
+  REQUIRE(ui.click(state, "context"));
+  REQUIRE(state.scenario().context);
+  for (std::size_t j = 0; j < state.scenario().context->tokens.size(); ++j)
+    CHECK(state.scenario().context->tokens[j] == "k" + std::to_string(j));
+}
