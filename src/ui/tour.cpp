@@ -53,10 +53,11 @@ const Step steps[] = {
     {"cat_mat", "view.scores", "cell.scores[1][5]",
      "Q·Kᵀ is not symmetric: score(cat → mat) = 4 (outlined) but score(mat → cat) = 1, because W_Q and W_K differ. "
      "\"cat\" gives \"mat\" 60 %, \"mat\" gives \"cat\" 25 %."},
-    {"mixing_heads", "view.heads", "section.w_o",
-     "Two heads on \"The cat chased the mouse\": head 0 takes \"chased\" to its agent, head 1 to its object. Their "
-     "outputs are concatenated and W_O (outlined) mixes them: every output column reads both heads. Pick the other head.",
-     Ask::head, "Another head: another relation, from the same tokens."},
+    {"mixing_heads", "view.heads", "view.heads[1]",
+     "Two heads on \"The cat chased the mouse\": head 0 takes \"chased\" to its agent, head 1 (outlined) to its "
+     "object. Their outputs are concatenated and W_O mixes them (open W_O in the editor): every output column reads "
+     "both heads. Click head 1's weights to make it the head the other views show.",
+     Ask::head, "Head 1 is now on screen in every view: another relation, from the same tokens."},
     {"translation", "view.scores", "cell.weights",
      "Cross-attention: the decoder's \"le chat noir\" (N = 3) queries the encoder's \"the black cat sleeps\" (M = 4). "
      "chat finds cat and noir finds black: the weights cross where the word order does."},

@@ -100,6 +100,10 @@ TEST_CASE("ui teach: every tour step outlines its widget; asked changes are noti
       ui.frames(state, 2);
       CHECK(widget_rects().find("tour.noticed"));
     }
+    if (std::string(ap::ui::tour_target(step)) == "view.heads[1]") {  // asks for the other head
+      REQUIRE(ui.click(state, "view.heads[1]"));
+      CHECK(widget_rects().find("tour.noticed"));
+    }
     if (std::string(ap::ui::tour_target(step)) == "view.shuffle.again") {
       REQUIRE(ui.click(state, "view.shuffle.again"));
       CHECK(widget_rects().find("tour.noticed"));
