@@ -41,6 +41,14 @@ bool story_says(const std::string& id, const std::string& text) {
   return false;
 }
 
+// The weight of `query` on `key` rounds to `expected` ("75 %"), and the preset's story says so.
+void check_claim(const std::string& id, const Scenario& s, const Trace& t, const std::string& query,
+                 const std::string& key, const std::string& expected) {
+  INFO(id << ": " << query << " → " << key);
+  CHECK(percent(weight(s, t, query, key)) == expected);
+  CHECK(story_says(id, expected));
+}
+
 Eigen::Index argmax(const ap::core::Matrix& m, Eigen::Index row) {
   Eigen::Index j = -1;
   m.row(row).maxCoeff(&j);
@@ -56,10 +64,8 @@ TEST_CASE("presets: \"it\" puts 85 % on \"animal\" and 5 % on \"tired\" without 
   const double animal = weight(s, t, "it", "animal"), tired = weight(s, t, "it", "tired");
   CHECK(animal == Approx(0.85).margin(0.005));
   CHECK(tired == Approx(0.05).margin(0.005));
-  CHECK(percent(animal) == "85 %");
-  CHECK(percent(tired) == "5 %");
-  CHECK(story_says("animal_it", "85 %"));
-  CHECK(story_says("animal_it", "5 %"));
+  check_claim("animal_it", s, t, "it", "animal", "85 %");
+  check_claim("animal_it", s, t, "it", "tired", "5 %");
   CHECK(argmax(t.heads[0].weights, index_of(s.query.tokens, "it")) == index_of(s.query.tokens, "animal"));
   // the output of "it" is 85 % of the value of "animal" and 5 % of the value of "tired", and so on
   const int it = index_of(s.query.tokens, "it");
@@ -89,10 +95,8 @@ TEST_CASE("presets: q = [1, 0] against k = [0, 1] scores 0 and still gets 33 %")
 TEST_CASE("presets: the trophy, not the suitcase") {
   const Scenario s = make_preset("trophy");
   const Trace t = ap::core::compute_reference(s);
-  CHECK(percent(weight(s, t, "it", "trophy")) == "75 %");
-  CHECK(percent(weight(s, t, "it", "suitcase")) == "8 %");
-  CHECK(story_says("trophy", "75 %"));
-  CHECK(story_says("trophy", "8 %"));
+  check_claim("trophy", s, t, "it", "trophy", "75 %");
+  check_claim("trophy", s, t, "it", "suitcase", "8 %");
 }
 
 TEST_CASE("presets: \"bank\": the same token, two outputs") {
@@ -110,25 +114,22 @@ TEST_CASE("presets: \"chased\" finds its agent and object; the others' claims ho
   {
     const Scenario s = make_preset("cat_chased");
     const Trace t = ap::core::compute_reference(s);
-    CHECK(percent(weight(s, t, "chased", "cat")) == "50 %");
-    CHECK(percent(weight(s, t, "chased", "mouse")) == "30 %");
-    CHECK(story_says("cat_chased", "50 %"));
+    check_claim("cat_chased", s, t, "chased", "cat", "50 %");
+    check_claim("cat_chased", s, t, "chased", "mouse", "30 %");
     CHECK(t.heads[0].k.row(1) != t.heads[0].v.row(1));  // the key of "cat" is not its value
   }
   {
     const Scenario s = make_preset("she_martinez");
     const Trace t = ap::core::compute_reference(s);
-    CHECK(percent(weight(s, t, "she", "Martinez")) == "80 %");
-    CHECK(percent(weight(s, t, "she", "Dr.")) == "8 %");
+    check_claim("she_martinez", s, t, "she", "Martinez", "80 %");
+    check_claim("she_martinez", s, t, "she", "Dr.", "8 %");
     CHECK(index_of(s.query.tokens, "she") - index_of(s.query.tokens, "Martinez") == 6);
-    CHECK(story_says("she_martinez", "80 %"));
   }
   {
     const Scenario s = make_preset("research_paper");
     const Trace t = ap::core::compute_reference(s);
-    CHECK(percent(weight(s, t, "clear", "paper")) == "81 %");
+    check_claim("research_paper", s, t, "clear", "paper", "81 %");
     CHECK(index_of(s.query.tokens, "clear") - index_of(s.query.tokens, "paper") == 12);
-    CHECK(story_says("research_paper", "81 %"));
   }
 }
 
@@ -139,10 +140,8 @@ TEST_CASE("presets: cat → mat ≠ mat → cat") {
   const int cat = index_of(s.query.tokens, "cat"), mat = index_of(s.query.tokens, "mat");
   CHECK(t.heads[0].scores(cat, mat) == 4.0);
   CHECK(t.heads[0].scores(mat, cat) == 1.0);
-  CHECK(percent(t.heads[0].weights(cat, mat)) == "60 %");
-  CHECK(percent(t.heads[0].weights(mat, cat)) == "25 %");
-  CHECK(story_says("cat_mat", "60 %"));
-  CHECK(story_says("cat_mat", "25 %"));
+  check_claim("cat_mat", s, t, "cat", "mat", "60 %");
+  check_claim("cat_mat", s, t, "mat", "cat", "25 %");
 }
 
 TEST_CASE("presets: translation-style cross-attention, M ≠ N, the order crossed") {
@@ -155,8 +154,7 @@ TEST_CASE("presets: translation-style cross-attention, M ≠ N, the order crosse
   CHECK(keys[static_cast<std::size_t>(argmax(t.heads[0].weights, 0))] == "the");
   CHECK(keys[static_cast<std::size_t>(argmax(t.heads[0].weights, 1))] == "cat");
   CHECK(keys[static_cast<std::size_t>(argmax(t.heads[0].weights, 2))] == "black");
-  CHECK(percent(weight(s, t, "chat", "cat")) == "71 %");
-  CHECK(story_says("translation", "71 %"));
+  check_claim("translation", s, t, "chat", "cat", "71 %");
 }
 
 TEST_CASE("presets: W_O mixes the heads") {
@@ -188,8 +186,7 @@ TEST_CASE("presets: the key is the headline, the value the article (V ≠ K)") {
   REQUIRE(s.d_k == 2);
   REQUIRE(s.d_v == 4);
   CHECK(t.heads[0].k.cols() != t.heads[0].v.cols());
-  CHECK(percent(weight(s, t, "reader", "markets")) == "74 %");
-  CHECK(story_says("key_value", "74 %"));
+  check_claim("key_value", s, t, "reader", "markets", "74 %");
   const ap::core::Matrix mix = t.heads[0].weights.row(0) * t.heads[0].v;  // what the reader receives: values
   CHECK((t.heads[0].output.row(0) - mix).cwiseAbs().maxCoeff() < 1e-15);
   CHECK(t.heads[0].output(0, 1) > 1.4);  // mostly the markets article's 2, which its key never showed
