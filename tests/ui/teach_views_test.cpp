@@ -21,13 +21,20 @@ std::string title_of(const std::string& id) {
   return "";
 }
 
+// The playground on a preset, two frames drawn.
+struct Playground {
+  ap::test::ReferenceService service;
+  ap::ui::AppState state;
+  ap::test::NullUi ui;
+  explicit Playground(const char* preset) : state(service, ap::core::make_preset(preset)) { ui.frames(state, 2); }
+};
+
 }  // namespace
 
 TEST_CASE("ui teach: the preset box names the preset chosen and shows its claim") {
-  ap::test::ReferenceService service;
-  ap::ui::AppState state(service, ap::core::make_preset("classic"));
-  ap::test::NullUi ui;
-  ui.frames(state, 2);
+  Playground p("classic");
+  auto& state = p.state;
+  auto& ui = p.ui;
   CHECK_FALSE(widget_rects().find("preset.claim"));  // nothing named: the shell names its first preset itself
   REQUIRE(ui.click(state, "preset"));
   REQUIRE(ui.click(state, "preset.option." + title_of("animal_it")));
@@ -41,10 +48,9 @@ TEST_CASE("ui teach: the preset box names the preset chosen and shows its claim"
 }
 
 TEST_CASE("ui teach: the Order view: rows follow a shuffle without positions, not with them") {
-  ap::test::ReferenceService service;
-  ap::ui::AppState state(service, ap::core::make_preset("cat_sat"));  // causal: the view leaves the mask out
-  ap::test::NullUi ui;
-  ui.frames(state, 2);
+  Playground p("cat_sat");  // causal: the view leaves the mask out
+  auto& state = p.state;
+  auto& ui = p.ui;
   REQUIRE(ui.click(state, "view.shuffle"));
   ui.frames(state, 6);  // four second traces, one a frame
   CHECK(ui.view.shuffle.blind_difference <= 1e-12);
@@ -64,10 +70,9 @@ TEST_CASE("ui teach: the Order view: rows follow a shuffle without positions, no
 }
 
 TEST_CASE("ui teach: the Average baseline beside the learned weights, with the output difference") {
-  ap::test::ReferenceService service;
-  ap::ui::AppState state(service, ap::core::make_preset("animal_it"));
-  ap::test::NullUi ui;
-  ui.frames(state, 2);
+  Playground p("animal_it");
+  auto& state = p.state;
+  auto& ui = p.ui;
   REQUIRE(ui.click(state, "view.uniform"));
   ui.frames(state, 2);
   REQUIRE(ui.view.uniform.baseline);
@@ -83,10 +88,9 @@ TEST_CASE("ui teach: the Average baseline beside the learned weights, with the o
 }
 
 TEST_CASE("ui teach: every tour step outlines its widget; asked changes are noticed") {
-  ap::test::ReferenceService service;
-  ap::ui::AppState state(service, ap::core::make_preset("classic"));
-  ap::test::NullUi ui;
-  ui.frames(state, 2);
+  Playground p("classic");
+  auto& state = p.state;
+  auto& ui = p.ui;
   REQUIRE(ui.click(state, "tour"));
   for (int step = 0; step < ap::ui::tour_length(); ++step) {
     INFO("step " << step << ": " << ap::ui::tour_target(step));
