@@ -43,6 +43,7 @@ Shell::Shell(GLFWwindow* window, const ShellConfig& config)
   ui::apply_style(ui_scale_);
   view_.heatmaps.textures = &textures_;
   view_.training = &trainer_;
+  loaded_preset("classic");  // the preset box names what the first screen shows
 }
 
 Shell::~Shell() {

@@ -79,9 +79,12 @@ void draw_presets(AppState& state, EditorState& editor) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(5 * ImGui::GetFontSize());
   ImGui::InputInt("seed", &editor.preset_seed);
-  if (current >= 0) {
+  if (current >= 0) {  // what the loaded preset demonstrates, in one line
     const std::string& story = core::presets()[static_cast<std::size_t>(current)].story;
-    if (!story.empty()) ImGui::TextDisabled("%s", story.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", story.c_str());
+    ImGui::PopStyleColor();
+    widget_rects().record_last_item("preset.claim");
   }
 }
 

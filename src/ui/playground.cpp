@@ -83,7 +83,8 @@ void draw_playground(AppState& state, ViewState& view) {
   const float status_h = ImGui::GetFrameHeightWithSpacing() * 1.6f;
   const float editor_w = std::max(ImGui::GetContentRegionAvail().x * 0.36f, 22 * ImGui::GetFontSize());
   ImGui::BeginChild("editor", ImVec2(editor_w, -status_h), true, ImGuiWindowFlags_HorizontalScrollbar);
-  if (ImGui::Button("Guided tour")) start_tour(state, view);
+  const bool first_screen = view.tour_step < 0 && state.undo_depth() == 0 && view.editor.preset == "classic";
+  if (ImGui::Button(first_screen ? "Guided tour: start here###tour" : "Guided tour###tour")) start_tour(state, view);
   widget_rects().record_last_item("tour");
   ImGui::SameLine();
   draw_file_bar(state, view);

@@ -8,5 +8,7 @@ namespace ap::ui {
 
 void start_tour(AppState& state, ViewState& view);
 void draw_tour(AppState& state, ViewState& view);  // a small window while the tour is open
+int tour_length();
+const char* tour_target(int step);  // the widget id a step outlines
 
 }  // namespace ap::ui

@@ -65,6 +65,8 @@ void draw_views(AppState& state, ViewState& view) {
       {"Heads", "view.heads", draw_heads_view},             {"Scaling lab", "view.scaling", draw_scaling_view},
       {"Geometry", "view.geometry", draw_geometry_view},    {"Masks", "view.mask", draw_mask_view},
       {"Positions", "view.positional", draw_positional_view},
+      {"Order", "view.shuffle", draw_shuffle_view},
+      {"Average baseline", "view.uniform", draw_uniform_view},
       {"Variants", "view.variants", draw_variants_view},
       {"Precision", "view.precision", draw_precision_view},
       {"KV cache", "view.decode", draw_decode_view},

@@ -7,7 +7,11 @@
 
 #include <vector>
 
+#include <cmath>
+#include <optional>
+
 #include "core/sweep.hpp"
+#include "core/uniform_attention.hpp"
 #include "ui/app_state.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/matrix_editor.hpp"
@@ -48,6 +52,20 @@ struct PositionalState {
   int query = -1, key = -1, offset = 2;  // the RoPE demo's pair (−1: pick the longest vectors)
 };
 
+// The Order view (shuffle tokens): the permutation's seed and what the last comparison found (NaN until computed).
+struct ShuffleViewState {
+  int seed = 1;
+  double blind_difference = std::nan("");   // without positions: largest |shuffled output − reordered output|
+  double placed_difference = std::nan("");  // with positions
+};
+
+// The Average baseline view: core's uniform-attention baseline for the trace on screen, remade when it changes.
+struct UniformViewState {
+  unsigned revision = ~0u;                 // AppState::revision() it was made for
+  std::optional<core::UniformBaseline> baseline;
+  std::string refusal;                     // why there is none
+};
+
 struct TrainingLabState {
   TrainingSettings settings;  // what Start / Train uses
 };
@@ -59,6 +77,7 @@ struct ViewState {
   int focused_stage = 6;  // pipeline stage shown large (index into the stage list)
   std::string select_tab;  // a view id ("view.mask") to bring to front on the next frame, or empty
   int tour_step = -1;      // the guided tour's step, -1 when it is closed
+  int tour_start_seed = 0, tour_start_head = 0;  // the shuffle seed and head when the step began (it notices changes)
   std::string current_tab = "view.scores";  // the view on screen (its PNG export is named after it)
   std::string npy_target = "x";             // where an imported .npy goes unless its name says
   float yaw = 0.6f, pitch = 0.45f;          // the geometry view's turn and tilt for d_k = 3 (radians)
@@ -71,6 +90,8 @@ struct ViewState {
   VariantViewState variants;            // the SPEC §1b views (ui/variant_tabs.hpp)
   TrainingService* training = nullptr;  // the training lab's runs (the platform's trainer), or none
   TrainingLabState training_lab;
+  ShuffleViewState shuffle;
+  UniformViewState uniform;
 };
 
 void draw_views(AppState& state, ViewState& view);
@@ -83,6 +104,8 @@ void draw_geometry_view(AppState& state, ViewState& view);
 void draw_mask_view(AppState& state, ViewState& view);
 void draw_positional_view(AppState& state, ViewState& view);
 void draw_training_view(AppState& state, ViewState& view);
+void draw_shuffle_view(AppState& state, ViewState& view);
+void draw_uniform_view(AppState& state, ViewState& view);
 
 // Shared bits.
 void head_selector(const AppState& state, ViewState& view);

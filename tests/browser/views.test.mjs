@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import { openPlayground, press, click, clickAt, rect, settle, screenshot } from './harness.mjs';
 import { checkTrace, typeInto, choose } from './edits.mjs';
 
-const presets = ['Two tokens, identity weights', 'q = [1,0] vs k = [0,1]', 'One query, three keys', 'The cat sat on the mat',
-  "The animal ... because it was too tired", 'Random (seeded)', 'Identity', '16 tokens × 64 × 8 heads'];
+const presets = ['Two tokens, identity weights', 'Q1 = [1, 0] against K2 = [0, 1]: score 0, weight 33 %', 'One query, three keys', 'The cat sat on the mat',
+  "The animal didn't cross the street because it was too tired", 'Random (seeded)', 'Identity', '16 tokens × 64 × 8 heads'];
 const views = ['view.scores', 'view.pipeline', 'view.heads', 'view.scaling', 'view.geometry', 'view.mask', 'view.positional'];
 
 test('every preset loads through the menu and matches the reference', async () => {
@@ -197,12 +197,17 @@ test('the guided tour walks the presets and views', async () => {
   try {
     await click(page, 'tour');
     const seen = [];
-    for (let step = 0; step < 8; step++) {
+    for (let step = 0; ; step++) {
       const { scenario } = await checkTrace(page, `tour step ${step}`);
       seen.push(scenario.tokens.join(' '));
+      await settle(page);
+      // each step outlines the widget it talks about
+      assert.ok(await page.evaluate(() => window.playground.widgetRect('tour.target')), `tour step ${step} outlines its widget`);
       await screenshot(page, `tour-${step}`);
-      if (step < 7) await click(page, 'tour.next');
+      if (!(await page.evaluate(() => window.playground.widgetRect('tour.next')))) break;
+      await click(page, 'tour.next');
     }
+    assert.ok(seen.length >= 12, `the tour has ${seen.length} steps`);
     assert.equal(new Set(seen).size >= 6, true, `the tour shows several scenarios: ${seen.join(' | ')}`);
     assert.ok(seen.some((t) => t.includes('animal') && t.includes('it')));
     await click(page, 'tour.close');

@@ -12,7 +12,7 @@
 namespace {
 
 const char* const views[] = {"view.scores", "view.pipeline", "view.heads", "view.scaling",
-                             "view.geometry", "view.mask", "view.positional"};
+                             "view.geometry", "view.mask", "view.positional", "view.shuffle", "view.uniform"};
 
 }  // namespace
 
