@@ -55,9 +55,9 @@ Shell::~Shell() {
 void Shell::load_fonts() {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
-  // Latin, Greek, punctuation, super/subscripts (ᵀ), arrows, maths operators, shapes.
+  // Latin, Greek, punctuation, super/subscripts (ᵀ), arrows, maths operators, shapes, dingbats (✓).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D00, 0x1D7F, 0x2000, 0x209F,
-                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2700, 0x27BF, 0};
   const float pixels = 15.0f * ui_scale_;
   if (std::ifstream(config_.font_path).good()) {
     ImFontConfig cfg;
