@@ -36,7 +36,8 @@ ap::core::Scenario wide_scenario(bool causal = true) {
 }  // namespace
 
 TEST_CASE("ui: every product cell explains itself on hover, in a tooltip that stays on screen") {
-  for (const auto& [w, h] : {std::pair{1280.0f, 800.0f}, std::pair{1920.0f, 1080.0f}}) {
+  for (const auto& size : {std::pair{1280.0f, 800.0f}, std::pair{1920.0f, 1080.0f}}) {
+    const float w = size.first, h = size.second;  // plain names: clang 14 cannot capture structured bindings
     INFO(w << " × " << h);
     ap::test::ReferenceService service;
     ap::ui::AppState state(service, wide_scenario());
