@@ -98,7 +98,11 @@ bool noticed(const AppState& state, const ViewState& view, Ask ask) {
 // The outline around the step's widget (as drawn last frame), on top of everything.
 void outline(const char* target) {
   const auto r = widget_rects().find(target);
-  if (!r) return;
+  if (!r) {  // off screen or mostly so (below its view's fold): scrolled into view, as widgetRect does
+    widget_rects().request_reveal(target);
+    return;
+  }
+  if (widget_rects().reveal() == target) widget_rects().request_reveal("");  // it is in view: the user scrolls again
   const ImVec2 min(r->x - 3, r->y - 3), max(r->x + r->w + 3, r->y + r->h + 3);
   const float pulse = 0.6f + 0.4f * static_cast<float>(ImGui::GetTime() - static_cast<int>(ImGui::GetTime()));
   ImGui::GetForegroundDrawList()->AddRect(min, max, ImGui::GetColorU32(ImVec4(1, 0.8f, 0.2f, pulse)), 4, 0, 3);
