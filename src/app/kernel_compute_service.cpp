@@ -120,7 +120,8 @@ bool KernelComputeService::poll_gpu(ui::ComputeResult& out) {
   while (gpu_->poll(g)) {
     if (g.tag != gpu_tag_) continue;  // an answer to an older request
     if (!g.ok) {  // the CPU computes this request instead
-      note_ = "webgpu failed: " + g.error + "; computed on the CPU (simd) instead";
+      // the same form as a refused submit's: "webgpu: <why>; computed on the CPU (simd) instead"
+      note_ = "webgpu: " + g.error + "; computed on the CPU (simd) instead";
       start_cpu("simd");
       return false;
     }
