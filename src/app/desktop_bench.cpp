@@ -89,16 +89,20 @@ int run_desktop_bench(GLFWwindow* window, Shell& shell, const DesktopBenchOption
   report["idle_frame_ratio"] = report["large_frame_ms"].get<double>() / report["default_frame_ms"].get<double>();
 
   const double rss_before = resident_mib();
-  std::vector<double> edits;
+  std::vector<double> edits, computes, rss;
   for (int e = 0; e < o.edits; ++e) {
     const auto t0 = clock_type::now();
     shell.state().edit_cell({"x", 0, 0}, 1 + e / 8.0);
     double ignored = 0;
     frames_until_idle(window, shell, ignored);
     edits.push_back(ms_since(t0));
+    computes.push_back(shell.state().result().milliseconds);  // submit → result taken, of the edit's time
+    rss.push_back(resident_mib());
   }
+  report["rss_after_each_edit_mib"] = rss;
   report["edit_ms"] = edits;
   report["edit_median_ms"] = median(edits);
+  report["edit_compute_ms"] = computes;
   report["rss_mib"] = {rss_before, resident_mib()};
 
   longest = 0;

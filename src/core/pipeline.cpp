@@ -36,18 +36,6 @@ void round_in_place(MatrixT<T>& m, const std::optional<Precision>& precision) {
   if (precision) round_all(*precision, m.data(), static_cast<std::size_t>(m.size()));
 }
 
-// y (rows × cols) = x (rows × inner) · w (inner × cols) + b, through the backend's matmul (not yet rounded).
-template <class T>
-MatrixT<T> project(Kernel<T>& kernel, const MatrixT<T>& x, const Matrix& w, const RowVector& b,
-                   const std::optional<Precision>& precision) {
-  const MatrixT<T> wt = in_format<T>(w, precision);
-  MatrixT<T> y(x.rows(), w.cols());
-  kernel.matmul(x.data(), wt.data(), y.data(), static_cast<int>(x.rows()), static_cast<int>(x.cols()),
-                static_cast<int>(w.cols()));
-  y.rowwise() += in_format<T>(b, precision);
-  return y;
-}
-
 // Rotates each head's column block of q or k (rows × heads·width) by its row's position.
 template <class T>
 void rope_heads(MatrixT<T>& m, int heads, int width, const Positional& positional) {
@@ -72,47 +60,95 @@ Matrix scaled_of(const Scenario& s, int head, double scale, const T* scores) {
 
 }  // namespace
 
+// Rows [r0, r0 + rows) of y = x · w + b through the backend's matmul (row-major: a block of rows is contiguous).
 template <class T>
-Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_out, Matrix* context_in_out,
-                            Matrix* positional_out) {
+void product_rows(Kernel<T>& kernel, const MatrixT<T>& x, const MatrixT<T>& w, const RowVectorT<T>& b, MatrixT<T>& y,
+                  int r0, int rows) {
+  if (rows <= 0) return;
+  const auto inner = static_cast<int>(x.cols()), cols = static_cast<int>(w.cols());
+  T* out = y.data() + static_cast<std::size_t>(r0) * cols;
+  kernel.matmul(x.data() + static_cast<std::size_t>(r0) * inner, w.data(), out, rows, inner, cols);
+  y.middleRows(r0, rows).rowwise() += b;
+}
+
+template <class T>
+Projection<T> begin_projection(const Scenario& s) {
   const std::optional<Precision>& precision = s.variants.precision;
+  Projection<T> p;
   // step 1: additive positions, each sequence by its own positions; then in the backend's format
-  const MatrixT<T> xf = in_format<T>(with_positions(s.query.x, s.positional), precision);
-  const MatrixT<T> cf = s.context ? in_format<T>(with_positions(s.context->x, s.positional), precision) : MatrixT<T>();
-  const MatrixT<T>& source = s.context ? cf : xf;
-  // step 2: projections. q: N × h·d_k, k: M × g·d_k, v: M × g·d_v (g = kv_heads)
-  Projected<T> p{project(kernel, xf, s.w_q, s.b_q, precision), project(kernel, source, s.w_k, s.b_k, precision),
-                 project(kernel, source, s.w_v, s.b_v, precision)};
-  // step 3: RoPE turns each head's q and k rows by their own positions
-  if (s.positional.kind == PositionalKind::rope) {
-    rope_heads(p.q, s.heads, s.d_k, s.positional);
-    rope_heads(p.k, s.kv_heads(), s.d_k, s.positional);
+  p.x = in_format<T>(with_positions(s.query.x, s.positional), precision);
+  if (s.context) p.context = in_format<T>(with_positions(s.context->x, s.positional), precision);
+  const Matrix* w[3] = {&s.w_q, &s.w_k, &s.w_v};
+  const RowVector* b[3] = {&s.b_q, &s.b_k, &s.b_v};
+  for (int i = 0; i < 3; ++i) {
+    p.w[i] = in_format<T>(*w[i], precision);
+    p.b[i] = in_format<T>(*b[i], precision);
   }
-  round_in_place(p.q, precision);
-  round_in_place(p.k, precision);
-  round_in_place(p.v, precision);
-  // what the backend computed with (a float backend's x_in is x + PE in float: an overflow there shows)
-  if (x_in_out) *x_in_out = xf.template cast<double>();
-  if (context_in_out) *context_in_out = s.context ? Matrix(cf.template cast<double>()) : Matrix();
-  if (positional_out) *positional_out = additive_encoding(s.positional, std::max(s.n(), s.m()), s.d_model());
+  const MatrixT<T>& source = s.context ? p.context : p.x;
+  p.out.q.resize(p.x.rows(), p.w[0].cols());
+  p.out.k.resize(source.rows(), p.w[1].cols());
+  p.out.v.resize(source.rows(), p.w[2].cols());
   return p;
 }
 
 template <class T>
-Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected, bool outputs_only) {
+void project_rows(Kernel<T>& kernel, Projection<T>& p, int which, int r0, int rows) {
+  // step 2: projections. q: N × h·d_k, k: M × g·d_k, v: M × g·d_v (g = kv_heads)
+  const MatrixT<T>& source = which == 0 || p.context.size() == 0 ? p.x : p.context;
+  MatrixT<T>& y = which == 0 ? p.out.q : which == 1 ? p.out.k : p.out.v;
+  product_rows(kernel, source, p.w[which], p.b[which], y, r0, rows);
+}
+
+template <class T>
+Projected<T> finish_projection(const Scenario& s, Projection<T>& p, Matrix* x_in_out, Matrix* context_in_out,
+                               Matrix* positional_out) {
+  const std::optional<Precision>& precision = s.variants.precision;
+  // step 3: RoPE turns each head's q and k rows by their own positions
+  if (s.positional.kind == PositionalKind::rope) {
+    rope_heads(p.out.q, s.heads, s.d_k, s.positional);
+    rope_heads(p.out.k, s.kv_heads(), s.d_k, s.positional);
+  }
+  round_in_place(p.out.q, precision);
+  round_in_place(p.out.k, precision);
+  round_in_place(p.out.v, precision);
+  // what the backend computed with (a float backend's x_in is x + PE in float: an overflow there shows)
+  if (x_in_out) *x_in_out = p.x.template cast<double>();
+  if (context_in_out) *context_in_out = s.context ? Matrix(p.context.template cast<double>()) : Matrix();
+  if (positional_out) *positional_out = additive_encoding(s.positional, std::max(s.n(), s.m()), s.d_model());
+  return std::move(p.out);
+}
+
+template <class T>
+Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_out, Matrix* context_in_out,
+                            Matrix* positional_out) {
+  Projection<T> p = begin_projection<T>(s);
+  for (int which = 0; which < 3; ++which) project_rows(kernel, p, which, 0, p.rows(which));
+  return finish_projection(s, p, x_in_out, context_in_out, positional_out);
+}
+
+template <class T>
+Trace begin_trace(const Scenario& s, const std::string& backend, Projection<T>& projection, Projected<T>& projected,
+                  bool outputs_only) {
   Trace trace;
-  trace.backend = kernel.name();
+  trace.backend = backend;
   trace.computed_in = s.variants.precision ? precision_name(*s.variants.precision)
                                             : std::is_same_v<T, double> ? "float64" : "float32";
   trace.scale = s.scale.factor(s.d_k);
-  if (outputs_only) projected = project_inputs(s, kernel);
-  else projected = project_inputs(s, kernel, &trace.x_in, &trace.context_in, &trace.positional);
+  if (outputs_only) projected = finish_projection(s, projection);
+  else projected = finish_projection(s, projection, &trace.x_in, &trace.context_in, &trace.positional);
   const MaskRule mask(s.mask, s.n(), s.m());
   if (!outputs_only) trace.allowed = allow_matrix(mask);
   // a finite mask_fill gives a row without keys uniform weights: the empty-row rule does not apply
   if (!s.variants.mask_fill || !std::isfinite(*s.variants.mask_fill))
     trace.empty_rows = outputs_only ? empty_rows(mask) : empty_rows(trace.allowed);
   return trace;
+}
+
+template <class T>
+Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected, bool outputs_only) {
+  Projection<T> p = begin_projection<T>(s);
+  for (int which = 0; which < 3; ++which) project_rows(kernel, p, which, 0, p.rows(which));
+  return begin_trace(s, kernel.name(), p, projected, outputs_only);
 }
 
 template <class T>
@@ -133,13 +169,31 @@ void record_head(Trace& trace, const Scenario& s, const Projected<T>& p, int hea
 }
 
 template <class T>
-void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat, bool outputs_only) {
+OutputProjection<T> begin_output_projection(const Scenario& s) {
+  return {in_format<T>(s.w_o, s.variants.precision), in_format<T>(s.b_o, s.variants.precision)};
+}
+
+template <class T>
+void output_rows(Kernel<T>& kernel, const OutputProjection<T>& wo, const MatrixT<T>& concat, MatrixT<T>& output, int r0,
+                 int rows) {
   // step 6: output (N × d_model) = concat (N × h·d_v) · W_o + b_o through kernel.matmul
-  MatrixT<T> out = project(kernel, concat, s.w_o, s.b_o, s.variants.precision);
-  round_in_place(out, s.variants.precision);
+  product_rows(kernel, concat, wo.w, wo.b, output, r0, rows);
+}
+
+template <class T>
+void finish_trace(Trace& trace, const Scenario& s, const MatrixT<T>& concat, MatrixT<T>& output, bool outputs_only) {
+  round_in_place(output, s.variants.precision);
   if (!outputs_only) trace.concat = concat.template cast<double>();
-  trace.output = out.template cast<double>();
+  trace.output = output.template cast<double>();
   trace.nonfinite = nonfinite_cells(trace);
+}
+
+template <class T>
+void finish_trace(Trace& trace, const Scenario& s, Kernel<T>& kernel, const MatrixT<T>& concat, bool outputs_only) {
+  const OutputProjection<T> wo = begin_output_projection<T>(s);
+  MatrixT<T> out(concat.rows(), wo.w.cols());
+  output_rows(kernel, wo, concat, out, 0, static_cast<int>(concat.rows()));
+  finish_trace(trace, s, concat, out, outputs_only);
 }
 
 template <class T>
@@ -167,6 +221,20 @@ template void record_head<float>(Trace&, const Scenario&, const Projected<float>
                                  const MatrixF&);
 template void finish_trace<float>(Trace&, const Scenario&, Kernel<float>&, const MatrixF&, bool);
 template Trace begin_trace<double>(const Scenario&, Kernel<double>&, Projected<double>&, bool);
+template Projection<float> begin_projection<float>(const Scenario&);
+template Projection<double> begin_projection<double>(const Scenario&);
+template void project_rows<float>(Kernel<float>&, Projection<float>&, int, int, int);
+template void project_rows<double>(Kernel<double>&, Projection<double>&, int, int, int);
+template Projected<float> finish_projection<float>(const Scenario&, Projection<float>&, Matrix*, Matrix*, Matrix*);
+template Projected<double> finish_projection<double>(const Scenario&, Projection<double>&, Matrix*, Matrix*, Matrix*);
+template Trace begin_trace<float>(const Scenario&, const std::string&, Projection<float>&, Projected<float>&, bool);
+template Trace begin_trace<double>(const Scenario&, const std::string&, Projection<double>&, Projected<double>&, bool);
+template OutputProjection<float> begin_output_projection<float>(const Scenario&);
+template OutputProjection<double> begin_output_projection<double>(const Scenario&);
+template void output_rows<float>(Kernel<float>&, const OutputProjection<float>&, const MatrixF&, MatrixF&, int, int);
+template void output_rows<double>(Kernel<double>&, const OutputProjection<double>&, const Matrix&, Matrix&, int, int);
+template void finish_trace<float>(Trace&, const Scenario&, const MatrixF&, MatrixF&, bool);
+template void finish_trace<double>(Trace&, const Scenario&, const Matrix&, Matrix&, bool);
 template void finish_trace<double>(Trace&, const Scenario&, Kernel<double>&, const Matrix&, bool);
 
 }  // namespace ap::core

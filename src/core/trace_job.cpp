@@ -17,13 +17,21 @@ bool records_all_heads(const Scenario& s) {
 
 template <class T>
 struct TraceJob<T>::State {
-  enum class Stage { project, heads, finish, done };
+  // project: Q, K, V row block by row block; heads: query blocks head by head; output: concat · W_O by row
+  // blocks; finish: the trace's last casts and lists. No step is much more than work_per_step.
+  enum class Stage { project, heads, output, finish, done };
 
   const Scenario& s;
   Kernel<T>& kernel;
   JobOptions options;
   Stage stage = Stage::project;
+  Projection<T> projection;   // stage project: inputs in T, products filled row block by row block
+  int product = 0;            // which product (0: q, 1: k, 2: v) is under way, and its next row
+  int product_row = 0;
   Projected<T> projected;
+  OutputProjection<T> output_weights;
+  MatrixT<T> output;          // N × d_model, filled row block by row block in stage output
+  int output_row = 0;
   Trace trace;
   MatrixT<T> concat;  // N × h·d_v: every head's output block, then · W_O
   MaskRule mask;
@@ -39,7 +47,8 @@ struct TraceJob<T>::State {
   State(const Scenario& scenario, Kernel<T>& k, JobOptions o)
       : s(scenario), kernel(k), options(std::move(o)), mask(scenario.mask, scenario.n(), scenario.m()) {
     const double n = s.n(), m = s.m(), d = s.d_model(), h = s.heads;
-    const double project = (n + 2 * m) * d * h * std::max(s.d_k, s.d_v);
+    const double g = s.kv_heads();
+    const double project = n * d * h * s.d_k + m * d * g * (s.d_k + s.d_v);
     const double heads = h * n * m * (s.d_k + s.d_v);
     const double finish = n * h * s.d_v * d;
     work_total = project + heads + finish;
@@ -149,25 +158,60 @@ struct TraceJob<T>::State {
     row = 0;
   }
 
+  // Rows of a product of `work_per_row` multiply-adds a row that make about one step's work.
+  int rows_per_step(long long work_per_row) const {
+    return static_cast<int>(std::clamp<long long>(options.work_per_step / std::max(1LL, work_per_row), 1, 1 << 30));
+  }
+
+  void project_block() {
+    if (product == 0 && product_row == 0) projection = begin_projection<T>(s);
+    const int rows = std::min(rows_per_step(projection.work_per_row(product)), projection.rows(product) - product_row);
+    project_rows(kernel, projection, product, product_row, rows);
+    product_row += rows;
+    work_done += static_cast<double>(rows) * static_cast<double>(projection.work_per_row(product));
+    while (product < 3 && product_row >= projection.rows(product)) {
+      ++product;
+      product_row = 0;
+    }
+    if (product < 3) return;
+    trace = begin_trace(s, kernel.name(), projection, projected, options.record_nothing);
+    projection = Projection<T>{};  // its inputs are no longer needed
+    concat.resize(s.n(), static_cast<Eigen::Index>(s.heads) * s.d_v);
+    stage = Stage::heads;
+    start_head();
+  }
+
+  void output_block() {
+    if (output_row == 0) {
+      output_weights = begin_output_projection<T>(s);
+      output.resize(concat.rows(), output_weights.w.cols());
+    }
+    const long long per_row = static_cast<long long>(output_weights.w.rows()) * output_weights.w.cols();
+    const int rows = std::min(rows_per_step(per_row), static_cast<int>(concat.rows()) - output_row);
+    output_rows(kernel, output_weights, concat, output, output_row, rows);
+    output_row += rows;
+    work_done += static_cast<double>(rows) * static_cast<double>(per_row);
+    if (output_row >= concat.rows()) stage = Stage::finish;
+  }
+
   bool step() {
     switch (stage) {
       case Stage::project:
-        trace = begin_trace(s, kernel, projected, options.record_nothing);
-        concat.resize(s.n(), static_cast<Eigen::Index>(s.heads) * s.d_v);
-        work_done += static_cast<double>(s.n() + 2 * s.m()) * s.d_model() * s.heads * std::max(s.d_k, s.d_v);
-        stage = Stage::heads;
-        start_head();
+        project_block();
         return false;
       case Stage::heads:
         attend_block();
         if (row >= s.n()) {
           finish_head();
           if (head < s.heads) start_head();
-          else stage = Stage::finish;
+          else stage = Stage::output;
         }
         return false;
+      case Stage::output:
+        output_block();
+        return false;
       case Stage::finish:
-        finish_trace(trace, s, kernel, concat, options.record_nothing);
+        finish_trace(trace, s, concat, output, options.record_nothing);
         work_done = work_total;
         stage = Stage::done;
         return true;

@@ -111,3 +111,27 @@ TEST_CASE("trace job: only the shown heads keep their N × M matrices; the other
       }
   }
 }
+
+TEST_CASE("trace job: no step does much more than its share of work, the projections and W_O included") {
+  // A layer whose products dominate: one step of the whole projections would be 19 shares of work. Progress
+  // counts multiply-adds, so the largest jump in progress bounds the largest step's work.
+  std::mt19937 rng(99);
+  ap::core::Scenario s = ap::test::random_scenario(rng, ap::test::Shape{200, 0, 64, 2, 32, 32});
+  ap::core::validate_scenario(s);
+  const double n = 200, d = 64, h = 2, dk = 32, dv = 32;
+  const double total = n * d * h * dk + n * d * h * (dk + dv) + h * n * n * (dk + dv) + n * h * dv * d;
+  ap::core::JobOptions o;
+  o.work_per_step = 1 << 17;
+  ap::core::ReferenceKernel k;
+  ap::core::TraceJob<double> job(s, k, o);
+  double last = 0, largest = 0;
+  int steps = 0;
+  for (bool done = false; !done; ++steps) {
+    done = job.step();
+    largest = std::max(largest, job.progress() - last);
+    last = job.progress();
+  }
+  CHECK(largest * total <= 1.01 * static_cast<double>(o.work_per_step));
+  CHECK(steps >= total / static_cast<double>(o.work_per_step));
+  CHECK(job.take().output == ap::kernels::run_backend("reference", s).output);
+}
