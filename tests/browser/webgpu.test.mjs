@@ -3,7 +3,7 @@
 //   - the shim against stand-ins (node) and in the page; every shaders/*.wgsl compiles on its own, and a
 //     compile error reaches the test with the compiler's message;
 //   - parity: getTrace() of `webgpu` against `reference` on random scenarios of odd shapes (N = 1, 7, 33,
-//     130, 1000; d_k 3..64; 1..8 heads; cross-attention M ≠ N; every mask kind, empty rows, bottom-right
+//     130, 600, 700: past the 512 keys where the fused kernel takes over; d_k 3..64; 1..8 heads; cross-attention M ≠ N; every mask kind, empty rows, bottom-right
 //     causal; unscaled and large magnitudes), through both output kernels;
 //   - the SPEC §1b variants (GQA/MQA, ALiBi, softcap, sinks, finite fills on fully masked rows, fp32 / fp16 /
 //     bf16 emulation, overflow) through both output kernels, the WGSL kernels following core/score_mod.hpp and
@@ -98,8 +98,8 @@ const cases = [
   { name: 'N=130, window 9 + key_valid, 5 heads, d_v=70', n: 130, heads: 5, dk: 17, dv: 70, mask: (r, n, m) => ({ causal: 'top_left', window: 9, key_valid: keyValid(r, m) }) },
   { name: 'N=130, M=65 cross, key_valid only, RoPE', n: 130, m: 65, heads: 2, dk: 12, mask: (r, n, m) => ({ key_valid: keyValid(r, m) }), positional: 'rope' },
   { name: 'N=33, every key padded (all rows empty)', n: 33, heads: 2, dk: 6, mask: (r, n, m) => ({ key_valid: Array(m).fill(0) }) },
-  { name: 'N=1000 causal, d_k=64', n: 1000, heads: 1, dk: 64, dModel: 64, mask: 'causal' },
-  { name: 'N=1000, M=600 cross, bottom-right window 50, 2 heads', n: 1000, m: 600, heads: 2, dk: 24, mask: { causal: 'bottom_right', window: 50 } },
+  { name: 'N=700 causal, d_k=64', n: 700, heads: 1, dk: 64, dModel: 64, mask: 'causal' },
+  { name: 'N=700, M=600 cross, bottom-right window 50, 2 heads', n: 700, m: 600, heads: 2, dk: 24, mask: { causal: 'bottom_right', window: 50 } },
   // SPEC §1b
   { name: 'GQA: kv_heads 2 of 4, N=7, M=12 cross, bottom-right causal', n: 7, m: 12, heads: 4, kvHeads: 2, dk: 4, mask: { causal: 'bottom_right' } },
   { name: 'MQA: kv_heads 1 of 3, N=33 causal, d_v ≠ d_k', n: 33, heads: 3, kvHeads: 1, dk: 6, dv: 5, mask: 'causal' },
@@ -123,7 +123,7 @@ const cases = [
 // [SECTION] In the page
 
 // Loads the scenario, takes the reference trace, switches to webgpu, waits for the GPU, and compares every
-// matrix in the page (a trace at N = 1000 is tens of MB of JSON: only the errors come back).
+// matrix in the page (a trace at N = 700 is tens of MB of JSON: only the errors come back).
 async function parity(page, s, outputKernel, compareWith = 'reference') {
   return page.evaluate(async ({ s, outputKernel, compareWith }) => {
     const p = window.playground;
@@ -305,7 +305,7 @@ test('webgpu in headless Chromium (SwiftShader)', async (t) => {
       assert.match(status.adapter, /swiftshader/i);
     });
 
-    // The Positions view draws no N × M matrix: at N = 1000 the heatmap views take seconds a frame to
+    // The Positions view draws no N × M matrix: at N = 700 the heatmap views take seconds a frame to
     // draw (SwiftShader renders the page's WebGL on the CPU too), which would only slow this test down.
     await click(page, 'view.positional');
     await settle(page);
