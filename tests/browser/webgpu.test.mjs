@@ -3,8 +3,9 @@
 //   - the shim against stand-ins (node) and in the page; every shaders/*.wgsl compiles on its own, and a
 //     compile error reaches the test with the compiler's message;
 //   - parity: getTrace() of `webgpu` against `reference` on random scenarios of odd shapes (N = 1, 7, 33,
-//     130, 600, 700: past the 512 keys where the fused kernel takes over; d_k 3..64; 1..8 heads; cross-attention M ≠ N; every mask kind, empty rows, bottom-right
-//     causal; unscaled and large magnitudes), through both output kernels;
+//     130, 600 and 700, past the 512 keys where the fused kernel takes over; d_k 3..64; 1..8 heads;
+//     cross-attention M ≠ N; every mask kind, empty rows, bottom-right causal; unscaled and large
+//     magnitudes), through both output kernels;
 //   - the SPEC §1b variants (GQA/MQA, ALiBi, softcap, sinks, finite fills on fully masked rows, fp32 / fp16 /
 //     bf16 emulation, overflow) through both output kernels, the WGSL kernels following core/score_mod.hpp and
 //     core/softmax.hpp;
