@@ -33,7 +33,7 @@ double tiled_working_set_bytes(int m, int d_k, int d_v, const TileSizes& sizes) 
 CostPlan::CostPlan(std::vector<std::string> backends, std::vector<int> sizes, int d_k, double piece_ms,
                    double min_total_ms, double stop_ms)
     : sizes_(std::move(sizes)), d_k_(d_k), piece_ms_(piece_ms), min_total_ms_(min_total_ms), stop_ms_(stop_ms),
-      rate_(backends.size(), 0.0) {
+      rate_(backends.size(), 0.0), warmed_(backends.size(), false) {
   for (auto& b : backends) curves_.push_back({std::move(b), {}, {}});
   if (sizes_.empty()) backend_ = static_cast<int>(curves_.size());
 }
@@ -49,15 +49,19 @@ std::optional<CostPlan::Piece> CostPlan::next() const {
 
 void CostPlan::record(const Piece& piece, double milliseconds) {
   const double w = work(piece.rows, piece.n, d_k_);
-  work_done_ += w;
   double& rate = rate_[static_cast<std::size_t>(piece.backend)];
   const double measured = w / std::max(milliseconds, 1e-4);
   rate = rate > 0 ? 0.5 * (rate + measured) : measured;
   head_ms_ += milliseconds;
   row_ = piece.row0 + piece.rows;
   if (row_ < piece.n) return;
-  // a whole head: another of this size, or the size's point
+  // a whole head: another of this size, or the size's point; a backend's very first head only warms it up
   row_ = 0;
+  if (!warmed_[static_cast<std::size_t>(piece.backend)]) {
+    warmed_[static_cast<std::size_t>(piece.backend)] = true;
+    head_ms_ = 0;
+    return;
+  }
   size_ms_ += head_ms_;
   ++heads_done_;
   const double head = head_ms_;
@@ -83,10 +87,9 @@ void CostPlan::record(const Piece& piece, double milliseconds) {
 
 double CostPlan::progress() const {
   if (finished()) return 1;
-  double planned = 0;
-  for (int n : sizes_) planned += work(n, n, d_k_);
-  planned *= static_cast<double>(curves_.size());
-  return std::min(1.0, work_done_ / planned);
+  // by sizes: a backend before the one under way counts whole (measured or stopped), the one under way by its points
+  const double per_backend = static_cast<double>(sizes_.size());
+  return (backend_ + size_ / per_backend) / static_cast<double>(curves_.size());
 }
 
 }  // namespace ap::core

@@ -35,7 +35,7 @@ struct CostCurve {
 
 // A measurement of each backend at each size, as a sequence of pieces: query rows [row0, row0 + rows) of one
 // N × N head against every key. A size is run until at least min_total_ms has been spent on it (whole heads,
-// averaged); a backend stops at the first size whose head took more than stop_ms (the next, about 4× as long,
+// averaged), after one uncounted head that warms the backend up; a backend stops at the first size whose head took more than stop_ms (the next, about 4× as long,
 // is left out and said so).
 class CostPlan {
  public:
@@ -54,7 +54,7 @@ class CostPlan {
   const std::vector<int>& sizes() const { return sizes_; }
   int d_k() const { return d_k_; }
   bool finished() const { return backend_ >= static_cast<int>(curves_.size()); }
-  double progress() const;  // 0 … 1, by pieces of work done (multiply-adds) over all that is planned
+  double progress() const;  // 0 … 1, by (backend, size) points: a stopped backend's sizes count as done
 
  private:
   std::vector<int> sizes_;
@@ -62,10 +62,10 @@ class CostPlan {
   double piece_ms_, min_total_ms_, stop_ms_;
   std::vector<CostCurve> curves_;
   std::vector<double> rate_;  // per backend: multiply-adds per millisecond, measured (0: not yet)
+  std::vector<bool> warmed_;  // per backend: its first head (caches, page faults, first allocations) is done, uncounted
   int backend_ = 0, size_ = 0, row_ = 0;  // where the plan is
   double head_ms_ = 0, size_ms_ = 0;      // the head under way so far; all heads of this size so far
   int heads_done_ = 0;
-  double work_done_ = 0;
 };
 
 }  // namespace ap::core
