@@ -29,6 +29,9 @@ constexpr double compute_budget_ms = 8.0;
 // a quarter of the time between frames, at least 6 ms and at most 40, so training keeps pace with the display
 // where frames are slow to draw (a software-rendered page) and frames keep at least 3/4 of their rate.
 double training_budget_ms(double frame_interval_ms) { return std::clamp(0.25 * frame_interval_ms, 6.0, 40.0); }
+// What a frame gives the Cost view's measurement (pieces of about 4 ms each, core::CostPlan): one or two pieces, so
+// frames keep coming at 30 per second or more while it measures.
+constexpr double cost_budget_ms = 6.0;
 }  // namespace
 
 Shell::Shell(GLFWwindow* window, const ShellConfig& config)
@@ -43,6 +46,7 @@ Shell::Shell(GLFWwindow* window, const ShellConfig& config)
   ui::apply_style(ui_scale_);
   view_.heatmaps.textures = &textures_;
   view_.training = &trainer_;
+  view_.cost = &cost_;
   loaded_preset("classic");  // the preset box names what the first screen shows
 }
 
@@ -96,6 +100,7 @@ void Shell::render() {
   try {
     state_.poll(compute_budget_ms);  // the computation under way gets its slice, and its result when it arrives
     trainer_.advance(training_budget_ms(interval_ms));
+    cost_.advance(cost_budget_ms);  // the Cost view's measurement, when one is under way
     ui::draw_playground(state_, view_);
   } catch (...) {
     // Nothing a view throws may stop the app (a bug, an allocation that failed): the windows the frame left

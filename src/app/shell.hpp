@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "app/cost_measurement.hpp"
 #include "app/gl_textures.hpp"
 #include "app/kernel_compute_service.hpp"
 #include "app/trainer_service.hpp"
@@ -56,6 +57,7 @@ class Shell {
   float ui_scale_;
   KernelComputeService service_;
   TrainerService trainer_;
+  CostMeasurementService cost_;
   ui::AppState state_;
   ui::ViewState view_;
   ui::PanelContext panel_context_;  // hung on the ImGui context (ui/panel_context.hpp)

@@ -75,7 +75,7 @@ bool scores_may_be_nonfinite(const core::HeadProblem<float>& p, const PackedHead
 int query_rows(int n, int threads, int most) {
   if (threads <= 1) return most;
   const int rows = gemm::round_up((n + 10 * threads - 1) / (10 * threads), gemm::mr);
-  return std::clamp(rows, gemm::mr, most);
+  return std::clamp(rows, std::min(gemm::mr, most), most);  // most may be below mr (the Cost view's small blocks)
 }
 
 core::KeyRange block_key_range(const core::MaskRule& mask, int i0, int i1) {

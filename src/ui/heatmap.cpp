@@ -459,6 +459,11 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
       dl->AddText(ImVec2(grid.x + 4 * scale, grid.y + 4 * scale), text, "drawing…");
     }
   }
+  for (const HeatmapBox& box : spec.boxes) {
+    const ImVec2 a = cell_min(box.row, box.col), b = cell_min(box.row + box.rows, box.col + box.cols);
+    if (box.filled) dl->AddRectFilled(a, b, box.color);
+    else dl->AddRect(a, b, box.color, 0, 0, 2.5f * scale);
+  }
   dl->PopClipRect();
   dl->AddRect(grid, grid_end, IM_COL32(90, 90, 90, 255));
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <imgui.h>
+
 #include "core/matrix.hpp"
 #include "ui/colormap.hpp"
 #include "ui/textures.hpp"
@@ -19,6 +21,14 @@ namespace ap::ui {
 // sequential ones; unit: [0, 1] (weights: 0.025 stays pale whatever the row's maximum; per matrix when the user asks);
 // user: [lo, hi].
 using ColorRange = core::RangeRule;
+
+// A rectangle of cells outlined over the map (the Cost view's current tile): rows [row, row + rows) × columns
+// [col, col + cols); `filled` shades it instead (the tiles already done).
+struct HeatmapBox {
+  int row = 0, col = 0, rows = 1, cols = 1;
+  ImU32 color = IM_COL32(255, 200, 0, 255);
+  bool filled = false;
+};
 
 struct HeatmapSpec {
   const char* id = "heatmap";        // ImGui id; also names the texture
@@ -37,6 +47,7 @@ struct HeatmapSpec {
   bool pan_with_left = true; // false where a left drag means something else (painting a mask)
   ColorRange range = ColorRange::auto_range;
   double user_lo = 0, user_hi = 1;  // ColorRange::user
+  std::vector<HeatmapBox> boxes;     // drawn over the cells, clipped to the map
 };
 
 struct HeatmapHover {

@@ -22,6 +22,8 @@ struct LineChartSpec {
   std::vector<ChartSeries> series;
   bool log_y = false;  // for losses and gradient norms that span decades
   float width = 0, height = 0;  // 0: the available width, 10 lines of text
+  bool log_x = false;  // sizes that double (the Cost view's N = 64 … 8192)
+  bool dots = false;   // a dot at every point (few points)
 };
 
 void draw_line_chart(const LineChartSpec& spec);

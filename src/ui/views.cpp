@@ -67,6 +67,7 @@ void draw_views(AppState& state, ViewState& view) {
       {"Positions", "view.positional", draw_positional_view},
       {"Order", "view.shuffle", draw_shuffle_view},
       {"Average baseline", "view.uniform", draw_uniform_view},
+      {"Cost", "view.cost", draw_cost_view},
       {"Variants", "view.variants", draw_variants_view},
       {"Precision", "view.precision", draw_precision_view},
       {"KV cache", "view.decode", draw_decode_view},

@@ -11,12 +11,14 @@
 #include <optional>
 
 #include "core/sweep.hpp"
+#include "core/tile_walk.hpp"
 #include "core/uniform_attention.hpp"
 #include "ui/app_state.hpp"
 #include "ui/heatmap.hpp"
 #include "ui/matrix_editor.hpp"
 #include "ui/variant_state.hpp"
 #include "ui/training_service.hpp"
+#include "ui/cost_service.hpp"
 
 namespace ap::ui {
 
@@ -66,6 +68,20 @@ struct UniformViewState {
   std::string refusal;                     // why there is none
 };
 
+// The Cost view: the live measurement is started the first time the view opens; the walk is remade when the
+// result, the head or the block sizes change; the step on screen and the player.
+struct CostViewState {
+  bool measurement_started = false;
+  int tile_choice = 0;            // index into CostService::tile_choices()
+  unsigned revision = ~0u;        // AppState::revision() the walk was made for
+  int walk_head = -1, walk_choice = -1;
+  std::optional<core::TileWalk> walk;
+  std::string refusal;            // why there is no walk
+  int step = 0;                   // index into walk->steps
+  bool playing = false;
+  float since_step = 0;           // seconds since the player's last step
+};
+
 struct TrainingLabState {
   TrainingSettings settings;  // what Start / Train uses
 };
@@ -90,6 +106,8 @@ struct ViewState {
   VariantViewState variants;            // the SPEC §1b views (ui/variant_tabs.hpp)
   TrainingService* training = nullptr;  // the training lab's runs (the platform's trainer), or none
   TrainingLabState training_lab;
+  CostService* cost = nullptr;          // the Cost view's measurements and walk (the platform's kernels), or none
+  CostViewState cost_view;
   ShuffleViewState shuffle;
   UniformViewState uniform;
 };
@@ -106,6 +124,7 @@ void draw_positional_view(AppState& state, ViewState& view);
 void draw_training_view(AppState& state, ViewState& view);
 void draw_shuffle_view(AppState& state, ViewState& view);
 void draw_uniform_view(AppState& state, ViewState& view);
+void draw_cost_view(AppState& state, ViewState& view);
 
 // Shared bits.
 void head_selector(const AppState& state, ViewState& view);

@@ -191,27 +191,67 @@ test('crisp at devicePixelRatio 2, follows window resizes, explains a hovered sc
   } finally { await app.close(); }
 });
 
-test('the guided tour walks the presets and views', async () => {
+// The widget the open tour step outlines, by its id (the tour records `tour.outlines:<id>` over it).
+async function outlinedWidget(page) {
+  const ids = await page.evaluate(() => window.playground.widgetIds());
+  const outlined = ids.filter((id) => id.startsWith('tour.outlines:'));
+  assert.equal(outlined.length, 1, `one outlined widget: ${outlined.join(', ')}`);
+  return outlined[0].slice('tour.outlines:'.length);
+}
+
+// A tour step's asked change, made with real clicks where it is one click or two (the others are walked past).
+async function makeAskedChange(page, target) {
+  if (target === 'positional') await choose(page, 'positional', 'sinusoidal');
+  else if (target === 'view.cost.next' || target === 'view.shuffle.again' || target === 'view.heads[1]') await click(page, target);
+  else if (target === 'training.reset') { await click(page, 'training.reset'); await click(page, 'training.step'); }
+  else return false;
+  await settle(page);
+  return true;
+}
+
+// Every step, by real clicks on Next: its outlined widget is on screen, a screenshot of each (artifacts/tour-<n>.png),
+// the page's numbers equal the reference's wherever they are finite, and the asked change is noticed.
+async function walkTour(page, prefix, { changes = true, check = true } = {}) {
+  await click(page, 'tour');
+  const seen = [], targets = [];
+  for (let step = 0; ; step++) {
+    await settle(page);
+    const scenario = await page.evaluate(() => window.playground.getScenario());
+    if (check && !scenario.precision) await checkTrace(page, `tour step ${step}`);  // fp16's NaN rows: the precision tests
+    seen.push(scenario.tokens.join(' '));
+    const target = await outlinedWidget(page);
+    targets.push(target);
+    assert.ok(await page.evaluate((id) => window.playground.widgetRect(id), target), `tour step ${step}: ${target} is on screen`);
+    assert.ok(await page.evaluate(() => window.playground.widgetRect('tour.target')), `tour step ${step} outlines its widget`);
+    await screenshot(page, `${prefix}-${step}`);
+    if (changes && await makeAskedChange(page, target))
+      assert.ok(await page.evaluate(() => window.playground.widgetRect('tour.noticed')), `tour step ${step}: the change is noticed`);
+    if (!(await page.evaluate(() => window.playground.widgetRect('tour.next')))) break;
+    await click(page, 'tour.next');
+  }
+  return { seen, targets };
+}
+
+test('the guided tour walks every step with real clicks, outlining a widget on each', async () => {
   const app = await openPlayground({ webgpu: false });
   const { page } = app;
   try {
-    await click(page, 'tour');
-    const seen = [];
-    for (let step = 0; ; step++) {
-      const { scenario } = await checkTrace(page, `tour step ${step}`);
-      seen.push(scenario.tokens.join(' '));
-      await settle(page);
-      // each step outlines the widget it talks about
-      assert.ok(await page.evaluate(() => window.playground.widgetRect('tour.target')), `tour step ${step} outlines its widget`);
-      await screenshot(page, `tour-${step}`);
-      if (!(await page.evaluate(() => window.playground.widgetRect('tour.next')))) break;
-      await click(page, 'tour.next');
-    }
-    assert.ok(seen.length >= 12, `the tour has ${seen.length} steps`);
-    assert.equal(new Set(seen).size >= 6, true, `the tour shows several scenarios: ${seen.join(' | ')}`);
+    const { seen, targets } = await walkTour(page, 'tour');
+    assert.ok(seen.length >= 20, `the tour has ${seen.length} steps`);
+    assert.equal(new Set(seen).size >= 10, true, `the tour shows several scenarios: ${seen.join(' | ')}`);
     assert.ok(seen.some((t) => t.includes('animal') && t.includes('it')));
+    for (const id of ['view.cost.time', 'view.cost.next', 'training.race', 'view.gqa.memory', 'view.decode.step'])
+      assert.ok(targets.includes(id), `a step outlines ${id}`);
     await click(page, 'tour.close');
     assert.equal(await page.evaluate(() => window.playground.widgetRect('tour.next')), null, 'the tour window is closed');
+    assert.deepEqual(app.consoleErrors, []);
+  } finally { await app.close(); }
+});
+
+test('the guided tour at 1920 × 1080: every step outlines a widget on screen', async () => {
+  const app = await openPlayground({ webgpu: false, width: 1920, height: 1080 });
+  try {
+    await walkTour(app.page, 'tour-1920', { changes: false, check: false });
   } finally { await app.close(); }
 });
 

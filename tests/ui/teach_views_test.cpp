@@ -6,7 +6,11 @@
 
 #include <cmath>
 
+#include "app/cost_measurement.hpp"
+#include "app/trainer_service.hpp"
+#include "core/pipeline.hpp"
 #include "core/presets.hpp"
+#include "core/variant_views.hpp"
 #include "support/reference_service.hpp"
 #include "ui/null_ui.hpp"
 #include "ui/tour.hpp"
@@ -21,12 +25,18 @@ std::string title_of(const std::string& id) {
   return "";
 }
 
-// The playground on a preset, two frames drawn.
+// The playground on a preset, two frames drawn, with the app's trainer and cost services (as the shell has them).
 struct Playground {
   ap::test::ReferenceService service;
+  ap::app::TrainerService trainer;
+  ap::app::CostMeasurementService cost;
   ap::ui::AppState state;
   ap::test::NullUi ui;
-  explicit Playground(const char* preset) : state(service, ap::core::make_preset(preset)) { ui.frames(state, 2); }
+  explicit Playground(const char* preset) : state(service, ap::core::make_preset(preset)) {
+    ui.view.training = &trainer;
+    ui.view.cost = &cost;
+    ui.frames(state, 2);
+  }
 };
 
 }  // namespace
@@ -112,8 +122,81 @@ TEST_CASE("ui teach: every tour step outlines its widget; asked changes are noti
       REQUIRE(ui.click(state, "view.shuffle.again"));
       CHECK(widget_rects().find("tour.noticed"));
     }
+    const std::string target = ap::ui::tour_target(step);
+    if (target == "positional") {  // asks for positions
+      REQUIRE(ui.click(state, "positional"));
+      REQUIRE(ui.click(state, "positional.option.sinusoidal"));
+      ui.frames(state, 2);
+      CHECK(widget_rects().find("tour.noticed"));
+    }
+    if (target == "view.cost.next") {  // asks for a step of the walk
+      REQUIRE(ui.click(state, "view.cost.next"));
+      ui.frames(state, 1);
+      CHECK(ui.view.cost_view.step == 1);
+      CHECK(widget_rects().find("tour.noticed"));
+      CHECK(ui.view.cost_view.walk->steps[1].skipped);  // rows 0–1 see keys 0–1 only: the causal mask closes keys 4–7
+    }
+    if (target == "training.reset") {  // asks to start and train
+      REQUIRE(ui.click(state, "training.reset"));
+      REQUIRE(ui.click(state, "training.step"));
+      ui.frames(state, 1);
+      CHECK(widget_rects().find("tour.noticed"));
+    }
+    if (target == "training.race") {
+      REQUIRE(ui.click(state, "training.race"));
+      ui.frames(state, 1);
+      CHECK(widget_rects().find("tour.noticed"));
+      ui.view.training->reset();  // no training in the rest of the walk
+    }
+    if (target == "view.precision.apply_fold") {
+      REQUIRE(ui.click(state, "view.precision.apply_fold"));
+      ui.frames(state, 2);
+      CHECK(widget_rects().find("tour.noticed"));
+    }
     if (step + 1 < ap::ui::tour_length()) REQUIRE(ui.click(state, "tour.next"));
   }
   REQUIRE(ui.click(state, "tour.close"));
   CHECK_FALSE(widget_rects().find("tour.target"));
+}
+
+TEST_CASE("ui teach: the Cost view measures on the backends and walks the tiled kernel's blocks") {
+  Playground p("animal_it_causal");
+  auto& state = p.state;
+  auto& ui = p.ui;
+  REQUIRE(ui.click(state, "view.cost"));
+  ui.frames(state, 2);
+  CHECK(p.cost.measurement().running);  // started when the view opened
+  CHECK(ui.find(state, "view.cost.time"));
+  CHECK(ui.find(state, "view.cost.memory"));
+  for (int i = 0; i < 20 && p.cost.measurement().curves[0].points.size() < 2; ++i) p.cost.advance(20);
+  const auto& m = p.cost.measurement();
+  REQUIRE(m.curves.size() == 4);  // scalar, eigen, simd, tiled: the float backends
+  CHECK(m.curves[0].backend == "scalar");
+  REQUIRE(m.curves[0].points.size() >= 2);
+  CHECK(m.curves[0].points[0].n == 64);
+  CHECK(m.curves[0].points[1].n == 128);
+  CHECK(m.curves[0].points[1].milliseconds > 0);  // (how much more N = 128 takes is the machine's to say)
+
+  // the walk: the current scenario's head, the smallest blocks first
+  REQUIRE(ui.view.cost_view.walk);
+  const auto& walk = *ui.view.cost_view.walk;
+  CHECK(walk.steps.size() == 18);  // 6 query blocks × 3 key blocks
+  CHECK(ui.find(state, "view.cost.tiles[0][0]"));
+  CHECK(ui.find(state, "view.cost.rows"));  // the first tile's rows: m and l before and after
+  CHECK_FALSE(widget_rects().find("view.cost.final"));
+  REQUIRE(ui.click(state, "view.cost.next"));
+  CHECK(ui.view.cost_view.step == 1);
+  REQUIRE(ui.click(state, "view.cost.back"));
+  CHECK(ui.view.cost_view.step == 0);
+  ui.view.cost_view.step = 17;
+  ui.frames(state, 2);
+  CHECK(ui.find(state, "view.cost.final"));
+  CHECK(walk.weights_difference <= 1e-6);  // e^(x − m) / l against the reference's softmax
+  CHECK(walk.output_difference <= 1e-5);
+  // the kernel's own blocks: one tile covers this short head
+  REQUIRE(ui.click(state, "view.cost.blocks"));
+  REQUIRE(ui.click(state, "view.cost.blocks.option.96 × 256 (the backend's)"));
+  ui.frames(state, 2);
+  REQUIRE(ui.view.cost_view.walk);
+  CHECK(ui.view.cost_view.walk->steps.size() == 1);
 }
