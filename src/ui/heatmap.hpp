@@ -20,6 +20,11 @@ namespace ap::ui {
 // user: [lo, hi].
 using ColorRange = core::RangeRule;
 
+// Cells [row0, row1) × [col0, col1) outlined on top of the map (the step-through lights up the cells of its stage).
+struct HeatmapMark {
+  int row0 = 0, row1 = 0, col0 = 0, col1 = 0;
+};
+
 struct HeatmapSpec {
   const char* id = "heatmap";        // ImGui id; also names the texture
   std::string title;                 // drawn above, with the shape: "weights  (N × M = 3 × 3)"
@@ -37,6 +42,7 @@ struct HeatmapSpec {
   bool pan_with_left = true; // false where a left drag means something else (painting a mask)
   ColorRange range = ColorRange::auto_range;
   double user_lo = 0, user_hi = 1;  // ColorRange::user
+  const std::vector<HeatmapMark>* marks = nullptr;  // outlined, or none
 };
 
 struct HeatmapHover {
