@@ -95,7 +95,7 @@ int run(const Options& options) {
       ap::app::fulfil_platform_requests(window);
       if (options.frames > 0 && ++frame >= options.frames) break;
     }
-    for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.scaling", "view.geometry", "view.mask",
+    for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.headview", "view.steps", "view.scaling", "view.geometry", "view.mask",
                              "view.positional", "view.variants", "view.precision", "view.decode"}) {
       if (options.views_dir.empty()) break;
       shell.select_view(view);
