@@ -278,7 +278,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
 
 // [SECTION] What the views show (an addition to SPEC §3: viewState), for scripts that check a view's state
 // {tab, head, steps: {query, stage, stage_id, stages, playing, seconds_per_stage},
-//  headView: {all_heads, focus_query, focus_key, lines, hidden, cutoff, thumbnails}}.
+//  headView: {all_heads, focus_query, focus_key, lines, hidden, cutoff, per_query, thumbnails}}.
 EMSCRIPTEN_KEEPALIVE const char* ap_view_state() {
   static std::string out;
   return answer(out, [] {
@@ -300,6 +300,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_view_state() {
                    {"playing", v.steps.playing}, {"seconds_per_stage", v.steps.seconds_per_stage}}},
         {"headView", {{"all_heads", hl.all_heads}, {"focus_query", hl.focus_query}, {"focus_key", hl.focus_key},
                       {"lines", hl.lines.lines.size()}, {"hidden", hl.lines.hidden}, {"cutoff", hl.lines.cutoff},
+                      {"per_query", hl.lines.per_query},
                       {"thumbnails", thumbs}}}}
         .dump();
   });

@@ -53,9 +53,18 @@ Hovered draw_columns(ImDrawList* dl, ImVec2 at, ImVec2 size, const core::Scenari
                      int pool, const core::ColorRangeChoice& range, core::Palette palette, int focus_query,
                      int focus_key, bool labels, float line_scale) {
   const float font = ImGui::GetFontSize();
+  if (labels) {  // room above the first label and under the last
+    at.y += 0.6f * font;
+    size.y -= 1.2f * font;
+  }
   const int n = (s.n() + pool - 1) / pool, m = (s.m() + pool - 1) / pool;
   const float dq = size.y / static_cast<float>(n), dk = size.y / static_cast<float>(m);
-  const float label_w = labels ? std::min(7 * font, size.x * 0.3f) : 0.0f;
+  float longest = 0;  // the labels' room: the longest token, at most 7 characters' worth
+  for (int r = 0; labels && r < std::min(std::max(n, m), 512); ++r) {
+    if (r < n) longest = std::max(longest, ImGui::CalcTextSize(s.query.tokens[static_cast<std::size_t>(r)].c_str()).x);
+    if (r < m) longest = std::max(longest, ImGui::CalcTextSize(s.keys().tokens[static_cast<std::size_t>(r)].c_str()).x);
+  }
+  const float label_w = labels ? std::min({7 * font, size.x * 0.3f, longest + 2}) : 0.0f;
   const float x0 = at.x + label_w + (labels ? 6 : 0), x1 = at.x + size.x - label_w - (labels ? 6 : 0);
   for (const core::HeadLine& l : lines.lines) {
     const double alpha = core::color_position(l.weight, range.lo, range.hi);
@@ -158,21 +167,30 @@ void draw_head_lines_view(AppState& state, ViewState& view) {
   const core::ColorRangeChoice range = weight_range(view.heatmaps.colors, hv.lines);
 
   // What is drawn, in words: never a silent cut.
-  const std::string focus = hv.focus_query >= 0 ? "query " + s.query.tokens[static_cast<std::size_t>(hv.focus_query)] + "'s lines"
-                            : hv.focus_key >= 0 ? "lines into key " + s.keys().tokens[static_cast<std::size_t>(hv.focus_key)]
-                                                : "every query–key pair";
-  ImGui::Text("%zu lines drawn (%s)", hv.lines.lines.size(), focus.c_str());
+  const std::string focus = hv.focus_query >= 0 ? "from query " + s.query.tokens[static_cast<std::size_t>(hv.focus_query)]
+                            : hv.focus_key >= 0 ? "into key " + s.keys().tokens[static_cast<std::size_t>(hv.focus_key)]
+                                                : "of every query";
+  ImGui::Text("%zu lines drawn %s, %s", hv.lines.lines.size(), focus.c_str(),
+              hv.all_heads ? "every head" : ("head " + std::to_string(view.head)).c_str());
   widget_rects().record_last_item("headview.count");
   if (hv.lines.hidden > 0) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "· %s lighter lines hidden (each weight ≤ %s); hover a token to see all of its lines",
-                       count_text(hv.lines.hidden).c_str(), format_precise(hv.lines.cutoff).c_str());
+    const std::string kept = hv.lines.per_query > 0 ? "each query's " + std::to_string(hv.lines.per_query) + " heaviest key" +
+                                                          (hv.lines.per_query == 1 ? "" : "s") + " per head kept; "
+                                                    : "";
+    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "· %s%s lighter lines hidden (none over %s); hover a token to see all of its lines",
+                       kept.c_str(), count_text(hv.lines.hidden).c_str(), format_precise(hv.lines.cutoff).c_str());
     widget_rects().record_last_item("headview.hidden");
   }
   if (hv.lines.nonfinite > 0)
     ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.8f, 1.0f), "%s weights are ±∞ or NaN: no line for them", count_text(hv.lines.nonfinite).c_str());
   ImGui::TextDisabled("opacity and width: weight on %s (0 is invisible); colour: head%s", range.legend.c_str(),
                       s.heads > core::head_color_count(palette) ? " (colours repeat)" : "");
+  if (!hv.lines.lines.empty() && range.hi == 1 && hv.lines.lines.back().weight < 0.25) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("· the heaviest line weighs %s: a smaller weights max (range… above) makes them readable",
+                        format_precise(hv.lines.lines.back().weight).c_str());
+  }
   if (hv.all_heads && static_cast<int>(drawn.size()) < s.heads)
     ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f),
                        "This layer is large: only head %d's weights are kept at full size, so only it is overlaid. The "
@@ -181,8 +199,8 @@ void draw_head_lines_view(AppState& state, ViewState& view) {
   // The large drawing on the left, the thumbnails on the right.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const int rows = std::max(s.n(), s.m());
-  const float main_w = std::clamp(avail.x * 0.45f, 18 * font, 34 * font);
-  const float main_h = std::clamp(static_cast<float>(rows) * 1.4f * font, 8 * font, std::max(12 * font, avail.y - 2 * font));
+  const float main_w = std::clamp(avail.x * 0.4f, 16 * font, 30 * font);
+  const float main_h = std::clamp(static_cast<float>(rows) * 2.0f * font, 16 * font, std::max(12 * font, avail.y - 2 * font));
   ImGui::BeginGroup();
   ImGui::TextDisabled("queries (attend from)");
   ImGui::SameLine(main_w - ImGui::CalcTextSize("keys (attended to)").x);
@@ -203,8 +221,8 @@ void draw_head_lines_view(AppState& state, ViewState& view) {
   ImGui::SameLine(0, 2 * font);
   ImGui::BeginGroup();
   const float grid_w = std::max(8 * font, ImGui::GetContentRegionAvail().x);
-  const int per_row = std::clamp(static_cast<int>(grid_w / (7.5f * font)), 1, 8);
-  const float thumb = grid_w / static_cast<float>(per_row) - 0.6f * font;
+  const int per_row = std::clamp(static_cast<int>(grid_w / (7.5f * font)), 1, std::min(8, s.heads));
+  const float thumb = std::min(12 * font, grid_w / static_cast<float>(per_row) - 0.6f * font);
   ImGui::TextDisabled("every head, its heaviest lines (click one to show it alone)");
   for (int h = 0; h < s.heads; ++h) {
     if (h % per_row != 0) ImGui::SameLine();

@@ -66,7 +66,7 @@ const char* column_name(core::WalkStageKind kind) {
     case core::WalkStageKind::scores: return "q_i·k_j";
     case core::WalkStageKind::scale: return "× scale";
     case core::WalkStageKind::score_mods: return "mods";
-    case core::WalkStageKind::mask: return "masked";
+    case core::WalkStageKind::mask: return "after the mask";
     case core::WalkStageKind::exp: return "exp(s − max)";
     case core::WalkStageKind::softmax: return "weight";
     default: return nullptr;  // the mix reuses the weights
@@ -213,8 +213,10 @@ void draw_stage_maps(const core::Scenario& s, const core::Trace& t, ViewState& v
   for (const auto& sp : stage.spans)
     if (std::find(names.begin(), names.end(), sp.matrix) == names.end()) names.push_back(sp.matrix);
   if (names.empty()) return;
-  const int per_row = std::min<int>(3, static_cast<int>(names.size()));
-  const float width = ImGui::GetContentRegionAvail().x / static_cast<float>(per_row) - 12;
+  // as many side by side as leave each map room for its title and zoom buttons (about 22 characters wide)
+  const float avail = ImGui::GetContentRegionAvail().x, font = ImGui::GetFontSize();
+  const int per_row = std::clamp(static_cast<int>(avail / (22 * font)), 1, std::min(3, static_cast<int>(names.size())));
+  const float width = avail / static_cast<float>(per_row) - font;
   for (std::size_t k = 0; k < names.size(); ++k) {
     const std::string& name = names[k];
     const StageMatrix sm = stage_matrix(s, t, head, name);

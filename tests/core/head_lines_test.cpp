@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 
 #include "core/head_lines.hpp"
 #include "core/pipeline.hpp"
@@ -45,23 +47,49 @@ TEST_CASE("head lines: every line is the trace's weight; within the bound every 
   CHECK(std::is_sorted(all.lines.begin(), all.lines.end(), [](const HeadLine& a, const HeadLine& b) { return a.weight < b.weight; }));
 }
 
-TEST_CASE("head lines: a large layer is cut to the heaviest lines, and says how many are hidden below what") {
+TEST_CASE("head lines: past the bound each query keeps its heaviest keys, and the view is told what was hidden") {
   std::mt19937 rng(9);
   Scenario s = ap::test::random_scenario(rng, {128, 0, 16, 8, 2, 2});
   validate_scenario(s);
   const Trace t = compute_reference(s);
   const std::size_t bound = 3000;
   const HeadLineSet cut = head_lines(all_heads(t), -1, -1, 0.0, bound);
-  REQUIRE(cut.lines.size() == bound);
+  CHECK(cut.per_query == 2);  // 3000 lines over 8 heads × 128 rows
+  REQUIRE(cut.lines.size() == 8 * 128 * 2);
   CHECK(cut.candidates == positive(t));
-  CHECK(cut.hidden == cut.candidates - static_cast<long long>(bound));
-  CHECK(cut.hidden > 0);
-  const double lightest_drawn = cut.lines.front().weight;
-  CHECK(cut.cutoff <= lightest_drawn);
-  long long heavier_than_cutoff = 0;
-  for (const auto& h : t.heads) heavier_than_cutoff += (h.weights.array() > cut.cutoff).count();
-  CHECK(heavier_than_cutoff <= static_cast<long long>(bound));  // nothing heavier than the cutoff is hidden
-  for (const HeadLine& l : cut.lines) CHECK(l.weight == t.heads[static_cast<std::size_t>(l.head)].weights(l.query, l.key));
+  CHECK(cut.hidden == cut.candidates - static_cast<long long>(cut.lines.size()));
+  std::map<std::pair<int, int>, std::vector<double>> drawn;  // (head, row) → its drawn weights
+  for (const HeadLine& l : cut.lines) {
+    CHECK(l.weight == t.heads[static_cast<std::size_t>(l.head)].weights(l.query, l.key));
+    drawn[{l.head, l.query}].push_back(l.weight);
+  }
+  double heaviest_hidden = 0;
+  for (int h = 0; h < 8; ++h)
+    for (int i = 0; i < 128; ++i) {
+      const auto& mine = drawn[{h, i}];
+      REQUIRE(mine.size() == 2);
+      std::vector<double> row(t.heads[static_cast<std::size_t>(h)].weights.row(i).data(),
+                              t.heads[static_cast<std::size_t>(h)].weights.row(i).data() + 128);
+      std::sort(row.rbegin(), row.rend());
+      CHECK(std::max(mine[0], mine[1]) == row[0]);  // the row's two heaviest
+      CHECK(std::min(mine[0], mine[1]) == row[1]);
+      heaviest_hidden = std::max(heaviest_hidden, row[2]);
+    }
+  CHECK(cut.cutoff == heaviest_hidden);
+
+  // more rows than lines: one line a row at most, the heaviest of those
+  const HeadLineSet tight = head_lines(all_heads(t), -1, -1, 0.0, 500);
+  CHECK(tight.per_query == 1);
+  CHECK(tight.lines.size() == 500);
+  CHECK(tight.hidden == tight.candidates - 500);
+  std::set<std::pair<int, int>> rows_drawn;
+  for (const HeadLine& l : tight.lines) {
+    CHECK(l.weight == t.heads[static_cast<std::size_t>(l.head)].weights.row(l.query).maxCoeff());  // its row's heaviest
+    CHECK(rows_drawn.insert({l.head, l.query}).second);
+  }
+  for (int h = 0; h < 8; ++h)  // and the rows left out have lighter maxima than any drawn
+    for (int i = 0; i < 128; ++i)
+      if (!rows_drawn.count({h, i})) CHECK(t.heads[static_cast<std::size_t>(h)].weights.row(i).maxCoeff() <= tight.lines.front().weight);
 }
 
 TEST_CASE("head lines: a hovered query or key isolates its lines; a minimum weight and non-finite weights") {

@@ -125,7 +125,7 @@ TEST_CASE("ui head view: lines are the trace's weights; hover isolates a token; 
   CHECK(hv.all_heads);
 }
 
-TEST_CASE("ui head view: 8 heads of 128 tokens draw at most 3000 lines and say how many are hidden") {
+TEST_CASE("ui head view: 8 heads of 128 tokens draw at most 3000 lines, each query's heaviest, and say what is hidden") {
   std::mt19937 rng(4);
   std::normal_distribution<double> normal(0, 1);
   ap::core::Matrix x(128, 16);
@@ -137,8 +137,9 @@ TEST_CASE("ui head view: 8 heads of 128 tokens draw at most 3000 lines and say h
   ImGui::GetIO().MousePos = ImVec2(1, 1);
   ui.frames(state, 3);
   const auto& hv = ui.view.head_lines;
-  CHECK(hv.lines.lines.size() == 3000);
-  CHECK(hv.lines.hidden == 8LL * 128 * 128 - 3000);
+  CHECK(hv.lines.per_query == 2);
+  CHECK(hv.lines.lines.size() == 8 * 128 * 2);
+  CHECK(hv.lines.hidden == 8LL * 128 * 128 - 8 * 128 * 2);
   CHECK(widget_rects().find("headview.hidden"));
   for (const auto& th : hv.thumbnails) CHECK(th.lines.size() <= 375);
   CHECK(widget_rects().find("headview.thumb[7]"));
