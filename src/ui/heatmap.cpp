@@ -462,16 +462,24 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
       dl->AddText(ImVec2(grid.x + 4 * scale, grid.y + 4 * scale), text, "drawing…");
     }
   }
-  if (spec.marks)  // the cells a view points at, outlined at least 3 px wide so one cell of 4096 still shows
+  dl->PopClipRect();
+  dl->AddRect(grid, grid_end, IM_COL32(90, 90, 90, 255));
+  if (spec.marks) {  // the cells a view points at, outlined at least 3 px wide so one cell of 4096 still shows;
+    // clipped a little outside the grid, so a mark on its edge is not cut in half
+    const float pad = 3 * scale;
+    dl->PushClipRect(ImVec2(grid.x - pad, grid.y - pad), ImVec2(grid_end.x + pad, grid_end.y + pad), true);
     for (const HeatmapMark& mk : *spec.marks) {
       if (mk.row1 <= mk.row0 || mk.col1 <= mk.col0) continue;
       ImVec2 a = cell_min(mk.row0, mk.col0), b = cell_min(mk.row1, mk.col1);
+      a = ImVec2(std::max(a.x, grid.x - 1), std::max(a.y, grid.y - 1));  // a mark partly scrolled away ends at the edge
+      b = ImVec2(std::min(b.x, grid_end.x + 1), std::min(b.y, grid_end.y + 1));
       if (b.x - a.x < 3 * scale) b.x = a.x + 3 * scale;
       if (b.y - a.y < 3 * scale) b.y = a.y + 3 * scale;
-      dl->AddRect(a, b, IM_COL32(255, 150, 0, 255), 0, 0, 2.5f * scale);
+      if (a.x > grid_end.x || a.y > grid_end.y || b.x < grid.x || b.y < grid.y) continue;
+      dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), IM_COL32(255, 150, 0, 255), 0, 0, 2.5f * scale);
     }
-  dl->PopClipRect();
-  dl->AddRect(grid, grid_end, IM_COL32(90, 90, 90, 255));
+    dl->PopClipRect();
+  }
 
   // Labels of the visible rows and columns, thinned so they never overlap and never cut to a wrong prefix.
   if (spec.axis_labels) {

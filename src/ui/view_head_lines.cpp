@@ -21,6 +21,7 @@ namespace {
 constexpr std::size_t main_lines = 3000;       // lines of the large drawing, at most
 constexpr std::size_t thumbnail_lines = 3000;  // of all thumbnails together
 constexpr std::size_t thumbnail_min_lines = 24;
+constexpr int tooltip_lines = 12;              // of a hovered token's lines, listed with their weights
 
 std::uint64_t mix_key(std::uint64_t h, std::uint64_t v) { return (h ^ (v + 0x9E3779B97F4A7C15ULL)) * 0x100000001B3ULL; }
 
@@ -186,11 +187,7 @@ void draw_head_lines_view(AppState& state, ViewState& view) {
     ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.8f, 1.0f), "%s weights are ±∞ or NaN: no line for them", count_text(hv.lines.nonfinite).c_str());
   ImGui::TextDisabled("opacity and width: weight on %s (0 is invisible); colour: head%s", range.legend.c_str(),
                       s.heads > core::head_color_count(palette) ? " (colours repeat)" : "");
-  if (!hv.lines.lines.empty() && range.hi == 1 && hv.lines.lines.back().weight < 0.25) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("· the heaviest line weighs %s: a smaller weights max (range… above) makes them readable",
-                        format_precise(hv.lines.lines.back().weight).c_str());
-  }
+
   if (hv.all_heads && static_cast<int>(drawn.size()) < s.heads)
     ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f),
                        "This layer is large: only head %d's weights are kept at full size, so only it is overlaid. The "
@@ -213,6 +210,25 @@ void draw_head_lines_view(AppState& state, ViewState& view) {
   const Hovered hover = draw_columns(dl, at, ImVec2(main_w, main_h), s, hv.lines, 1, range, palette, hv.focus_query,
                                      hv.focus_key, true, font / 15.0f);
   dl->PopClipRect();
+  if ((hv.focus_query >= 0 || hv.focus_key >= 0) && (hover.query >= 0 || hover.key >= 0) && !hv.lines.lines.empty()) {
+    // the focused token's heaviest lines, in numbers (the trace's weights)
+    ImGui::BeginTooltip();
+    const bool from = hv.focus_query >= 0;
+    ImGui::Text("%s %s: its heaviest lines", from ? "query" : "key",
+                (from ? s.query.tokens[static_cast<std::size_t>(hv.focus_query)] : s.keys().tokens[static_cast<std::size_t>(hv.focus_key)]).c_str());
+    const int shown = std::min<int>(tooltip_lines, static_cast<int>(hv.lines.lines.size()));
+    for (int k = 0; k < shown; ++k) {
+      const core::HeadLine& l = hv.lines.lines[hv.lines.lines.size() - 1 - static_cast<std::size_t>(k)];
+      const std::string& other = from ? s.keys().tokens[static_cast<std::size_t>(l.key)] : s.query.tokens[static_cast<std::size_t>(l.query)];
+      const core::Rgb c = core::head_color(palette, l.head);
+      ImGui::TextColored(ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1.0f), "head %d", l.head);
+      ImGui::SameLine();
+      ImGui::Text("%s %s   weight %s", from ? "→" : "←", other.c_str(), format_precise(l.weight).c_str());
+    }
+    if (static_cast<int>(hv.lines.lines.size()) > shown)
+      ImGui::TextDisabled("… %d lighter lines", static_cast<int>(hv.lines.lines.size()) - shown);
+    ImGui::EndTooltip();
+  }
   // the token under the mouse isolates its lines (from the next frame: the lines are chosen before drawing)
   hv.focus_query = hover.query;
   hv.focus_key = hover.query >= 0 ? -1 : hover.key;
@@ -253,6 +269,13 @@ void draw_head_lines_view(AppState& state, ViewState& view) {
       ImGui::SetTooltip("head %d: %zu lines drawn%s; click to show it alone", h, lines.lines.size(),
                         lines.hidden > 0 ? (", " + std::to_string(lines.hidden) + " lighter hidden").c_str() : "");
     ImGui::EndGroup();
+  }
+  // under the thumbnails, so that its coming and going (it follows the focus) never moves the columns
+  if (!hv.lines.lines.empty() && range.hi == 1 && hv.lines.lines.back().weight < 0.25) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("The heaviest line weighs %s, so every line is faint: a smaller weights max (range… above) makes "
+                        "them readable.", format_precise(hv.lines.lines.back().weight).c_str());
+    ImGui::PopTextWrapPos();
   }
   ImGui::EndGroup();
 }

@@ -106,8 +106,9 @@ void draw_transport(StepsViewState& st, int count) {
 
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) go_to(st, st.stage + 1, count);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) go_to(st, st.stage - 1, count);
+    // no key repeat: on a slow frame a held key would skip stages
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), false)) go_to(st, st.stage + 1, count);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow), false)) go_to(st, st.stage - 1, count);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
       if (!st.playing && st.stage == count - 1) go_to(st, 0, count);
       st.playing = !st.playing;
@@ -171,7 +172,8 @@ void draw_key_table(const core::Scenario& s, const core::RowWalk& walk, int curr
   const float height = row_h * static_cast<float>(std::min(keys, 10) + 1) + 8;
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("##steps_keys", static_cast<int>(columns.size()) + 1, flags, ImVec2(0, height))) return;
+  const float width = std::min(ImGui::GetContentRegionAvail().x, static_cast<float>(columns.size() + 1) * 8.5f * ImGui::GetFontSize());
+  if (!ImGui::BeginTable("##steps_keys", static_cast<int>(columns.size()) + 1, flags, ImVec2(width, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("key j");
   for (int k : columns) ImGui::TableSetupColumn(column_name(walk.stages[static_cast<std::size_t>(k)].kind));
