@@ -109,23 +109,6 @@ int run(const Options& options) {
         return 1;
       }
       glfwSwapBuffers(window);
-      if (std::string(view) == "view.steps")
-        for (int k : {1, 3, 4, 5, 6, 8, 9}) {
-          auto& v = const_cast<ap::ui::ViewState&>(shell.view());
-          v.steps.stage = k;
-          for (int i = 0; i < 4; ++i) shell.frame();
-          shell.render();
-          ap::app::save_framebuffer_png(options.views_dir + "/steps-" + std::to_string(k) + ".png", w, h);
-          glfwSwapBuffers(window);
-        }
-      if (std::string(view) == "view.headview") {
-          auto& v = const_cast<ap::ui::ViewState&>(shell.view());
-          v.head_lines.focus_query = 3;
-          for (int i = 0; i < 2; ++i) shell.frame();
-          shell.render();
-          ap::app::save_framebuffer_png(options.views_dir + "/headview-focus.png", w, h);
-          glfwSwapBuffers(window);
-      }
     }
     if (!options.screenshot.empty()) {
       shell.render();  // draw once more and read the back buffer before presenting it
