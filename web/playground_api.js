@@ -121,6 +121,10 @@ if (typeof document !== 'undefined') (function () {
     presets: () => callJson('ap_presets'),
     loadPreset: (name) => callJson('ap_load_preset', String(name)),
     explain: (id) => callJson('ap_explain', String(id)),
+    // (An addition to SPEC §3.) What the views show: {tab, head, steps: {query, stage, stage_id, stages, playing,
+    // seconds_per_stage} (the Step through view), headView: {all_heads, focus_query, focus_key, lines, hidden, cutoff, per_query,
+    // thumbnails: [{lines, hidden}]} (the Head view)}.
+    viewState: () => callJson('ap_view_state'),
     // Stops the computation under way (the views keep the last result); recompute() starts it again.
     cancelCompute: () => Module.ccall('ap_cancel_compute', null, [], []),
     recompute: () => Module.ccall('ap_recompute', null, [], []),

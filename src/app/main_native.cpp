@@ -95,9 +95,9 @@ int run(const Options& options) {
       ap::app::fulfil_platform_requests(window);
       if (options.frames > 0 && ++frame >= options.frames) break;
     }
-    for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.scaling", "view.geometry", "view.mask",
-                             "view.positional", "view.shuffle", "view.uniform", "view.cost", "view.variants",
-                             "view.precision", "view.decode", "view.training"}) {
+    for (const char* view : {"view.scores", "view.pipeline", "view.heads", "view.headview", "view.steps", "view.scaling",
+                             "view.geometry", "view.mask", "view.positional", "view.shuffle", "view.uniform", "view.cost",
+                             "view.variants", "view.precision", "view.decode", "view.training"}) {
       if (options.views_dir.empty()) break;
       shell.select_view(view);
       for (int i = 0; i < 16; ++i) shell.frame();  // the variant views compute their second traces one a frame

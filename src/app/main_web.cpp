@@ -276,6 +276,36 @@ EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
   });
 }
 
+// [SECTION] What the views show (an addition to SPEC §3: viewState), for scripts that check a view's state
+// {tab, head, steps: {query, stage, stage_id, stages, playing, seconds_per_stage},
+//  headView: {all_heads, focus_query, focus_key, lines, hidden, cutoff, per_query, thumbnails}}.
+EMSCRIPTEN_KEEPALIVE const char* ap_view_state() {
+  static std::string out;
+  return answer(out, [] {
+    const ap::ui::ViewState& v = g_shell->view();
+    nlohmann::json stages = nlohmann::json::array();
+    std::string stage_id;
+    if (v.steps.walk) {
+      for (const auto& st : v.steps.walk->stages) stages.push_back(st.id);
+      if (v.steps.stage >= 0 && v.steps.stage < static_cast<int>(v.steps.walk->stages.size()))
+        stage_id = v.steps.walk->stages[static_cast<std::size_t>(v.steps.stage)].id;
+    }
+    const auto& hl = v.head_lines;
+    nlohmann::json thumbs = nlohmann::json::array();
+    for (const auto& t : hl.thumbnails) thumbs.push_back({{"lines", t.lines.size()}, {"hidden", t.hidden}});
+    return nlohmann::json{
+        {"tab", v.current_tab},
+        {"head", v.head},
+        {"steps", {{"query", v.steps.query}, {"stage", v.steps.stage}, {"stage_id", stage_id}, {"stages", stages},
+                   {"playing", v.steps.playing}, {"seconds_per_stage", v.steps.seconds_per_stage}}},
+        {"headView", {{"all_heads", hl.all_heads}, {"focus_query", hl.focus_query}, {"focus_key", hl.focus_key},
+                      {"lines", hl.lines.lines.size()}, {"hidden", hl.lines.hidden}, {"cutoff", hl.lines.cutoff},
+                      {"per_query", hl.lines.per_query},
+                      {"thumbnails", thumbs}}}}
+        .dump();
+  });
+}
+
 // [SECTION] The training lab (SPEC §3 trainStart / trainState / trainStop)
 
 // {task, steps, seed, layers, heads, d_model, scale: "inv_sqrt_dk" | "none", lr} → {"ok": true} or {"ok": false, error}.

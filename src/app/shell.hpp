@@ -42,6 +42,7 @@ class Shell {
   KernelComputeService& service() { return service_; }
   TrainerService& trainer() { return trainer_; }
   void select_view(const std::string& id) { view_.select_tab = id; }
+  const ui::ViewState& view() const { return view_; }  // what the panels show (window.playground.viewState)
   // A preset loaded from outside the panels (window.playground.loadPreset): the preset box names it.
   void loaded_preset(const std::string& id) {
     view_.editor.preset = id;

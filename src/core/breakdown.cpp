@@ -93,6 +93,38 @@ TermSummary summarise_terms(const std::vector<BreakdownTerm>& terms, int keep) {
   return out;
 }
 
+SoftmaxRowParts softmax_row_parts(const Scenario& s, const Trace& t, int head, int row) {
+  // What the softmax saw (SPEC §1b): allowed cells' scaled scores, masked cells at the mask fill (none at −∞),
+  // and the head's sink logit in the denominator only.
+  const HeadTrace& h = t.heads.at(static_cast<std::size_t>(head));
+  const HeadVariants<double> v = head_variants<double>(s, head);
+  const int keys = static_cast<int>(h.scaled.cols());
+  SoftmaxRowParts p;
+  p.has_sink = v.has_sink;
+  p.sink = v.sink;
+  p.seen.resize(static_cast<std::size_t>(keys));
+  p.exps.assign(static_cast<std::size_t>(keys), 0.0);
+  double top = v.has_sink ? v.sink : -std::numeric_limits<double>::infinity();
+  for (int key = 0; key < keys; ++key) {
+    const double seen = t.allowed(row, key) ? h.scaled(row, key) : v.fill;
+    p.seen[static_cast<std::size_t>(key)] = seen;
+    top = std::max(top, seen);
+  }
+  p.row_max = top;
+  if (top == -std::numeric_limits<double>::infinity()) return p;
+  for (int key = 0; key < keys; ++key) {
+    const double seen = p.seen[static_cast<std::size_t>(key)];
+    if (seen == -std::numeric_limits<double>::infinity()) continue;
+    p.exps[static_cast<std::size_t>(key)] = std::exp(seen - top);
+    p.denominator += p.exps[static_cast<std::size_t>(key)];
+  }
+  if (v.has_sink) {
+    p.sink_exp = std::exp(v.sink - top);
+    p.denominator += p.sink_exp;
+  }
+  return p;
+}
+
 std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const std::string& id) {
   char name[16] = {};
   int a = -1, b = -1, c = -1;
@@ -137,32 +169,23 @@ std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const s
   }
   if (kind == "weights") {
     if (!in(h.weights, i, j)) return std::nullopt;
-    // What the softmax saw (SPEC §1b): allowed cells' scaled scores, masked cells at a finite mask_fill (none at
-    // −∞), and the head's sink logit in the denominator only.
-    const HeadVariants<double> v = head_variants<double>(s, head);
-    const auto seen = [&](int key) { return t.allowed(i, key) ? h.scaled(i, key) : v.fill; };
+    const SoftmaxRowParts parts = softmax_row_parts(s, t, head, i);
     Breakdown r;
     r.value = h.weights(i, j);
     r.is_ratio = true;
     r.formula = "weights" + at(head) + at(i) + at(j) + " = exp(s" + at(i) + at(j) + " − max) / (Σ_j exp(s" + at(i) +
-                "[j] − max)" + (v.has_sink ? " + exp(sink − max)" : "") + "), s = the scaled scores the softmax saw";
-    double top = v.has_sink ? v.sink : -std::numeric_limits<double>::infinity();
-    for (int key = 0; key < h.scaled.cols(); ++key) top = std::max(top, seen(key));
+                "[j] − max)" + (parts.has_sink ? " + exp(sink − max)" : "") + "), s = the scaled scores the softmax saw";
     r.masked = !t.allowed(i, j);
-    if (top == -std::numeric_limits<double>::infinity()) return r;  // an empty row: 0 / 0 shown as 0
+    if (parts.row_max == -std::numeric_limits<double>::infinity()) return r;  // an empty row: 0 / 0 shown as 0
     for (int key = 0; key < h.scaled.cols(); ++key) {
-      if (seen(key) == -std::numeric_limits<double>::infinity()) continue;  // masked at −∞: no part of the sum
-      const double e = std::exp(seen(key) - top);
-      r.denominator += e;
-      r.denominator_terms.push_back({"exp(s" + at(i) + at(key) + " − max)", e, 1.0});
+      if (parts.seen[static_cast<std::size_t>(key)] == -std::numeric_limits<double>::infinity()) continue;  // no part of the sum
+      r.denominator_terms.push_back({"exp(s" + at(i) + at(key) + " − max)", parts.exps[static_cast<std::size_t>(key)], 1.0});
     }
-    if (v.has_sink) {
-      r.denominator += std::exp(v.sink - top);
-      r.denominator_terms.push_back({"exp(sink − max)", std::exp(v.sink - top), 1.0});
-    }
-    r.logit = seen(j);
-    r.row_max = top;
-    r.numerator = std::exp(seen(j) - top);
+    if (parts.has_sink) r.denominator_terms.push_back({"exp(sink − max)", parts.sink_exp, 1.0});
+    r.denominator = parts.denominator;
+    r.logit = parts.seen[static_cast<std::size_t>(j)];
+    r.row_max = parts.row_max;
+    r.numerator = parts.exps[static_cast<std::size_t>(j)];
     return r;
   }
   return std::nullopt;

@@ -40,6 +40,18 @@ struct TermSummary {
 };
 TermSummary summarise_terms(const std::vector<BreakdownTerm>& terms, int keep = 16);
 
+// One query row's softmax as it ran (SPEC §1b), in double from the trace: per key the logit the softmax saw (the
+// scaled score; a masked key the mask fill, −∞ unless a finite one was given), exp(logit − max) (0 for a key at −∞:
+// no part of the sum), the row's max (a sink's logit included) and Σ exp (a sink's exp included). An empty row
+// (every key at −∞, no sink) has row_max = −∞ and denominator 0.
+struct SoftmaxRowParts {
+  std::vector<double> seen, exps;  // M each
+  double row_max = 0, denominator = 0;
+  bool has_sink = false;
+  double sink = 0, sink_exp = 0;   // the sink's logit and exp(sink − max)
+};
+SoftmaxRowParts softmax_row_parts(const Scenario& s, const Trace& t, int head, int row);
+
 // The breakdown of `id`, or nothing for an id that names no cell of this trace (or a head not recorded).
 std::optional<Breakdown> explain_cell(const Scenario& s, const Trace& t, const std::string& id);
 

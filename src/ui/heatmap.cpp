@@ -46,7 +46,9 @@ std::uint64_t content_key(const HeatmapCanvas& canvas, const HeatmapSpec& spec) 
   for (std::uint64_t v : {std::uint64_t{canvas.revision}, bits(spec.values), bits(spec.values->rows()),
                           bits(spec.values->cols()), bits(spec.allowed), bits(spec.row_labels), bits(spec.col_labels),
                           std::uint64_t(spec.map), std::uint64_t(spec.range), bits(spec.user_lo), bits(spec.user_hi),
-                          std::uint64_t(canvas.colors.palette), std::uint64_t(canvas.colors.weights_per_matrix)})
+                          std::uint64_t(canvas.colors.palette), std::uint64_t(canvas.colors.weights_per_matrix),
+                          std::uint64_t(canvas.colors.user_signed), bits(canvas.colors.signed_lo), bits(canvas.colors.signed_hi),
+                          std::uint64_t(canvas.colors.user_weights), bits(canvas.colors.weights_max)})
     h = mix(h, v);
   return h;
 }
@@ -57,7 +59,7 @@ core::ColorKind color_kind(ColorMap map) { return map == ColorMap::diverging ? c
 
 ImU32 value_color(const HeatmapSpec& spec, core::Palette palette, double v, double lo, double hi) {
   if (!std::isfinite(v)) return nonfinite_color;
-  return colormap_color(spec.map, static_cast<float>(core::color_position(v, lo, hi)), palette);
+  return colormap_color(spec.map, static_cast<float>(core::color_position(v, lo, hi, color_kind(spec.map))), palette);
 }
 
 constexpr int overview_side_max = 512;
@@ -182,10 +184,11 @@ void draw_legend(ImDrawList* dl, ImVec2 at, float height, float width, ColorMap 
   const float font = ImGui::GetFontSize();
   dl->AddText(ImVec2(at.x + width + 4, at.y - 2), text, format_cell(st.hi).c_str());
   dl->AddText(ImVec2(at.x + width + 4, at.y + height - font), text, format_cell(st.lo).c_str());
-  const bool fixed = !st.range.needs_scan;
+  if (map == ColorMap::diverging && st.lo < 0 && st.hi > 0 && height >= 4 * font)  // zero is the middle colour
+    dl->AddText(ImVec2(at.x + width + 4, at.y + height / 2 - font / 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), "0");
   if (height >= 3 * font)  // room under the bar inside the map's box
     dl->AddText(ImGui::GetFont(), 0.8f * font, ImVec2(at.x, at.y + height + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                fixed ? "fixed" : map == ColorMap::diverging ? "±max" : "max");
+                st.range.short_legend.c_str());
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   if (mouse.x >= at.x && mouse.x < at.x + 4 * font && mouse.y >= at.y && mouse.y < at.y + height + font &&
       ImGui::IsWindowHovered())
@@ -459,13 +462,25 @@ HeatmapHover draw_heatmap(HeatmapCanvas& canvas, const HeatmapSpec& spec) {
       dl->AddText(ImVec2(grid.x + 4 * scale, grid.y + 4 * scale), text, "drawing…");
     }
   }
-  for (const HeatmapBox& box : spec.boxes) {
-    const ImVec2 a = cell_min(box.row, box.col), b = cell_min(box.row + box.rows, box.col + box.cols);
-    if (box.filled) dl->AddRectFilled(a, b, box.color);
-    else dl->AddRect(a, b, box.color, 0, 0, 2.5f * scale);
-  }
+  for (const HeatmapBox& box : spec.boxes)  // shaded tiles (the Cost view's finished ones) stay inside the map
+    if (box.filled) dl->AddRectFilled(cell_min(box.row, box.col), cell_min(box.row + box.rows, box.col + box.cols), box.color);
   dl->PopClipRect();
   dl->AddRect(grid, grid_end, IM_COL32(90, 90, 90, 255));
+  // Outlined boxes: at least 3 px wide so one cell of 4096 still shows; clipped a little outside the grid, so a box
+  // on its edge is not cut in half.
+  const float pad = 3 * scale;
+  dl->PushClipRect(ImVec2(grid.x - pad, grid.y - pad), ImVec2(grid_end.x + pad, grid_end.y + pad), true);
+  for (const HeatmapBox& box : spec.boxes) {
+    if (box.filled || box.rows <= 0 || box.cols <= 0) continue;
+    ImVec2 a = cell_min(box.row, box.col), b = cell_min(box.row + box.rows, box.col + box.cols);
+    a = ImVec2(std::max(a.x, grid.x - 1), std::max(a.y, grid.y - 1));  // a box partly scrolled away ends at the edge
+    b = ImVec2(std::min(b.x, grid_end.x + 1), std::min(b.y, grid_end.y + 1));
+    if (b.x - a.x < 3 * scale) b.x = a.x + 3 * scale;
+    if (b.y - a.y < 3 * scale) b.y = a.y + 3 * scale;
+    if (a.x > grid_end.x || a.y > grid_end.y || b.x < grid.x || b.y < grid.y) continue;
+    dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), box.color, 0, 0, 2.5f * scale);
+  }
+  dl->PopClipRect();
 
   // Labels of the visible rows and columns, thinned so they never overlap and never cut to a wrong prefix.
   if (spec.axis_labels) {

@@ -22,8 +22,8 @@ namespace ap::ui {
 // user: [lo, hi].
 using ColorRange = core::RangeRule;
 
-// A rectangle of cells outlined over the map (the Cost view's current tile): rows [row, row + rows) × columns
-// [col, col + cols); `filled` shades it instead (the tiles already done).
+// A rectangle of cells outlined over the map (the Cost view's current tile, the step-through's cells): rows
+// [row, row + rows) × columns [col, col + cols); `filled` shades it instead (the tiles already done).
 struct HeatmapBox {
   int row = 0, col = 0, rows = 1, cols = 1;
   ImU32 color = IM_COL32(255, 200, 0, 255);

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "core/number_text.hpp"
 #include "ui/nonfinite_note.hpp"
 #include "ui/variant_tabs.hpp"
 #include "ui/widget_rects.hpp"
@@ -33,6 +34,49 @@ void head_selector(const AppState& state, ViewState& view) {
 
 namespace {
 
+// "range: auto" or what the user set, for the button that opens the range popup.
+std::string range_label(const core::ColorScaleSettings& c) {
+  std::string label;
+  if (c.user_signed) label += "signed " + core::number_text(c.signed_lo) + " to " + core::number_text(c.signed_hi);
+  if (c.user_weights) label += std::string(label.empty() ? "" : ", ") + "weights 0 to " + core::number_text(c.weights_max);
+  return "range: " + (label.empty() ? std::string("auto") : label) + "…";
+}
+
+// The range every map of a kind draws (core/color_scale owns the mapping): a field edited turns the set range on,
+// "auto" turns it off again; a range that is not one says so and is not used.
+void draw_range_controls(core::ColorScaleSettings& colors) {
+  if (ImGui::SmallButton((range_label(colors) + "###colors.range").c_str())) ImGui::OpenPopup("colour range");
+  widget_rects().record_last_item("colors.range");
+  if (!ImGui::BeginPopup("colour range")) return;
+  const float field = 8 * ImGui::GetFontSize();
+  ImGui::TextUnformatted("Signed values (scores, Q, K, V, outputs): zero stays the middle colour");
+  bool auto_signed = !colors.user_signed;
+  if (ImGui::Checkbox("auto: ±max |v| of each matrix##signed", &auto_signed)) colors.user_signed = !auto_signed;
+  widget_rects().record_last_item("colors.signed_auto");
+  ImGui::SetNextItemWidth(field);
+  if (ImGui::InputDouble("min##signed_lo", &colors.signed_lo, 0, 0, "%.6g")) colors.user_signed = true;
+  widget_rects().record_last_item("colors.signed_lo");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(field);
+  if (ImGui::InputDouble("max##signed_hi", &colors.signed_hi, 0, 0, "%.6g")) colors.user_signed = true;
+  widget_rects().record_last_item("colors.signed_hi");
+  ImGui::Separator();
+  ImGui::TextUnformatted("Weights (softmax outputs): 0 to max");
+  bool auto_weights = !colors.user_weights;
+  if (ImGui::Checkbox("auto: fixed 0 to 1 (or per matrix)##weights", &auto_weights)) colors.user_weights = !auto_weights;
+  widget_rects().record_last_item("colors.weights_auto");
+  ImGui::SetNextItemWidth(field);
+  if (ImGui::InputDouble("max##weights_max", &colors.weights_max, 0, 0, "%.6g")) colors.user_weights = true;
+  widget_rects().record_last_item("colors.weights_max");
+  const std::string problem = core::user_range_problem(colors);
+  if (!problem.empty()) {
+    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "%s", problem.c_str());
+    widget_rects().record_last_item("colors.range_problem");
+  }
+  ImGui::TextDisabled("Every legend states the range it draws; values beyond it take the end colour.");
+  ImGui::EndPopup();
+}
+
 // One line above the tabs: the palette and the weights' scale, for every heatmap.
 void draw_color_controls(core::ColorScaleSettings& colors) {
   ImGui::AlignTextToFramePadding();
@@ -48,7 +92,10 @@ void draw_color_controls(core::ColorScaleSettings& colors) {
   widget_rects().record_last_item("colors.per_matrix");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Off: weights are coloured on a fixed 0 to 1 scale, so a near-uniform row stays pale.\n"
-                      "On: each weights map spans 0 to its own largest weight. Signed values always span ±max |v|.");
+                      "On: each weights map spans 0 to its own largest weight. Signed values span ±max |v| unless\n"
+                      "you set their range (range…).");
+  ImGui::SameLine();
+  draw_range_controls(colors);
 }
 
 }  // namespace
@@ -62,7 +109,10 @@ void draw_views(AppState& state, ViewState& view) {
   };
   static const Tab tabs[] = {
       {"Scores & weights", "view.scores", draw_attention_view}, {"Pipeline", "view.pipeline", draw_pipeline_view},
-      {"Heads", "view.heads", draw_heads_view},             {"Scaling lab", "view.scaling", draw_scaling_view},
+      {"Heads", "view.heads", draw_heads_view},
+      {"Head view", "view.headview", draw_head_lines_view},
+      {"Step through", "view.steps", draw_steps_view},
+      {"Scaling lab", "view.scaling", draw_scaling_view},
       {"Geometry", "view.geometry", draw_geometry_view},    {"Masks", "view.mask", draw_mask_view},
       {"Positions", "view.positional", draw_positional_view},
       {"Order", "view.shuffle", draw_shuffle_view},

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <optional>
 
+#include "core/head_lines.hpp"
+#include "core/row_walk.hpp"
 #include "core/sweep.hpp"
 #include "core/tile_walk.hpp"
 #include "core/uniform_attention.hpp"
@@ -80,6 +82,29 @@ struct CostViewState {
   int step = 0;                   // index into walk->steps
   bool playing = false;
   float since_step = 0;           // seconds since the player's last step
+// The Step through view: the row walked, the stage on screen and the play clock; the walk itself is core's
+// (core/row_walk), remade when the trace, the head or the row changes.
+struct StepsViewState {
+  int query = -1;                 // −1: the row with the most allowed keys (a causal mask's first row has one)
+  int stage = 0;                  // index into walk->stages
+  bool playing = false;
+  float seconds_per_stage = 1.5f; // the learner's pace
+  float elapsed = 0;              // seconds on this stage while playing
+  std::optional<core::RowWalk> walk;
+  unsigned revision = ~0u;        // AppState::revision() the walk was made for
+  int walk_head = -1, walk_query = -1;
+};
+
+// The Head view (BertViz): every head overlaid or one, the token under the mouse isolating its lines, and the lines
+// core/head_lines chose, remade when what they depend on changes.
+struct HeadLinesViewState {
+  bool all_heads = true;
+  int focus_query = -1, focus_key = -1;    // the hovered token (one at most)
+  core::HeadLineSet lines;
+  std::uint64_t lines_key = 0;             // what `lines` was chosen for
+  std::vector<core::HeadLineSet> thumbnails;  // one per head
+  std::vector<int> thumbnail_pool;         // 1, or the overview's pool where a head's weights were not recorded
+  std::uint64_t thumbnails_key = 0;
 };
 
 struct TrainingLabState {
@@ -110,6 +135,8 @@ struct ViewState {
   CostViewState cost_view;
   ShuffleViewState shuffle;
   UniformViewState uniform;
+  StepsViewState steps;
+  HeadLinesViewState head_lines;
 };
 
 void draw_views(AppState& state, ViewState& view);
@@ -125,6 +152,8 @@ void draw_training_view(AppState& state, ViewState& view);
 void draw_shuffle_view(AppState& state, ViewState& view);
 void draw_uniform_view(AppState& state, ViewState& view);
 void draw_cost_view(AppState& state, ViewState& view);
+void draw_steps_view(AppState& state, ViewState& view);
+void draw_head_lines_view(AppState& state, ViewState& view);
 
 // Shared bits.
 void head_selector(const AppState& state, ViewState& view);

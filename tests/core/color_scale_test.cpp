@@ -75,3 +75,61 @@ TEST_CASE("palettes: diverging ones white at zero, sequential ones pale at zero 
   const Rgb viridis_top = palette_color(Palette::colorblind, ColorKind::sequential, 1.0);
   CHECK((viridis_top.r == 68 && viridis_top.g == 1 && viridis_top.b == 84));
 }
+
+TEST_CASE("color range: a range the user set, for signed maps and weight maps; auto restores; a wrong one refused") {
+  ColorScaleSettings settings;
+  settings.user_signed = true;
+  settings.signed_lo = -1;
+  settings.signed_hi = 4;
+  ColorRangeChoice r = choose_color_range(ColorKind::diverging, RangeRule::auto_range, settings, 0, 0);
+  CHECK_FALSE(r.needs_scan);
+  CHECK(r.lo == -1);
+  CHECK(r.hi == 4);
+  CHECK(r.legend == "set by you: -1 to 4");
+  CHECK(r.short_legend == "set");
+  // zero stays white, each side spans its own end
+  CHECK(color_position(0.0, r.lo, r.hi, ColorKind::diverging) == 0.5);
+  CHECK(color_position(-1.0, r.lo, r.hi, ColorKind::diverging) == 0.0);
+  CHECK(color_position(-0.5, r.lo, r.hi, ColorKind::diverging) == 0.25);
+  CHECK(color_position(2.0, r.lo, r.hi, ColorKind::diverging) == 0.75);
+  CHECK(color_position(9.0, r.lo, r.hi, ColorKind::diverging) == 1.0);
+  CHECK(color_position(std::nan(""), r.lo, r.hi, ColorKind::diverging) == 0.0);
+  CHECK(color_position(0.5, 0, 1, ColorKind::diverging) == 0.5);  // a range not across zero: linear
+  // the signed range leaves weights alone, and a view's own range (precision digits) wins
+  CHECK(choose_color_range(ColorKind::sequential, RangeRule::unit, settings, 0, 1).hi == 1);
+  CHECK(choose_color_range(ColorKind::diverging, RangeRule::user, settings, 0, 2).hi == 2);
+
+  settings.user_weights = true;
+  settings.weights_max = 0.2;
+  const ColorRangeChoice w = choose_color_range(ColorKind::sequential, RangeRule::unit, settings, 0, 1);
+  CHECK(w.lo == 0);
+  CHECK(w.hi == 0.2);
+  CHECK(w.legend == "set by you: 0 to 0.2");
+  CHECK(color_position(0.1, w.lo, w.hi, ColorKind::sequential) == 0.5);
+  CHECK(user_range_problem(settings).empty());
+
+  settings.signed_hi = -3;  // min above max: refused, the auto range drawn, and the reason given
+  CHECK(choose_color_range(ColorKind::diverging, RangeRule::auto_range, settings, 0, 0).needs_scan);
+  CHECK(user_range_problem(settings).find("must be below max") != std::string::npos);
+  settings.signed_hi = 4;
+  settings.weights_max = 0;
+  CHECK(choose_color_range(ColorKind::sequential, RangeRule::unit, settings, 0, 1).legend == "fixed 0 to 1");
+  CHECK(user_range_problem(settings).find("above 0") != std::string::npos);
+
+  settings.user_signed = settings.user_weights = false;  // "auto" restores the matrix's own range
+  CHECK(choose_color_range(ColorKind::diverging, RangeRule::auto_range, settings, 0, 0).needs_scan);
+  CHECK(choose_color_range(ColorKind::sequential, RangeRule::unit, settings, 0, 1).short_legend == "fixed");
+}
+
+TEST_CASE("head colours: distinct for the palette's count, then repeating") {
+  for (Palette p : {Palette::classic, Palette::colorblind}) {
+    const int n = head_color_count(p);
+    for (int a = 0; a < n; ++a)
+      for (int b = a + 1; b < n; ++b) {
+        const Rgb x = head_color(p, a), y = head_color(p, b);
+        CHECK((x.r != y.r || x.g != y.g || x.b != y.b));
+      }
+    const Rgb first = head_color(p, 0), again = head_color(p, n);
+    CHECK((first.r == again.r && first.g == again.g && first.b == again.b));
+  }
+}
