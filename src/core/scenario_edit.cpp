@@ -125,6 +125,13 @@ Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v) {
   return out;
 }
 
+Scenario with_head_count(const Scenario& s, int heads) {
+  if (heads < 1) return with_head_shape(s, heads, s.d_k, s.d_v);  // validation names the problem
+  const int dk = s.d_model() % heads == 0 ? s.d_model() / heads : s.d_k;  // keep d_model / h when it divides
+  const int dv = dk == s.d_k ? s.d_v : dk;
+  return with_head_shape(s, heads, dk, dv);
+}
+
 Scenario with_kv_heads(const Scenario& s, int kv_heads) {
   Scenario out = s;
   out.variants.kv_heads = kv_heads == s.heads ? std::nullopt : std::optional<int>(kv_heads);

@@ -16,6 +16,9 @@ Scenario with_context_count(const Scenario& s, int count);
 Scenario with_d_model(const Scenario& s, int d_model);
 // Changes heads / d_k / d_v: weight blocks are kept where head and column still exist.
 Scenario with_head_shape(const Scenario& s, int heads, int d_k, int d_v);
+// The editor's head stepper: `heads` heads with d_k = d_v = d_model / heads where that divides, else d_k and d_v
+// as they are (core/edit_notes.hpp says which in one line).
+Scenario with_head_count(const Scenario& s, int heads);
 // Changes the number of K/V heads g (grouped-query attention; SPEC §1b kv_heads), keeping the user's K and V
 // numbers: new K/V head j takes the W_K, W_V, b_K, b_V block of the K/V head that served its first query head
 // before, so going from g to a multiple of g leaves every output unchanged. g == heads makes kv_heads absent.

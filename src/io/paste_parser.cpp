@@ -459,6 +459,18 @@ PastedMatrix parse_bracketed(std::string_view text, std::size_t start, const Imp
 
 }  // namespace
 
+std::optional<std::string> read_cell_text(std::string_view text, double& value) {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
+  return read_number(text, value);
+}
+
+bool could_become_number(std::string_view text) {
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || is_blank(c))) return false;
+  return true;
+}
+
 const char* paste_format_name(PasteFormat format) {
   switch (format) {
     case PasteFormat::csv: return "CSV";

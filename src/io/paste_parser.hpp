@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/matrix.hpp"
@@ -36,5 +38,11 @@ PastedMatrix parse_paste(std::string_view text, const ImportLimits& limits = {})
 
 // The matrix alone.
 core::Matrix parse_pasted_matrix(std::string_view text, const ImportLimits& limits = {});
+
+// One number as typed into a cell (blanks around it ignored): its value, or why it is none, as a paste's number
+// is read ("expected a number, got \"abc\""). could_become_number: the text so far may still become a number as
+// more is typed ("", "-", "1e"), so a field being typed into says nothing yet.
+std::optional<std::string> read_cell_text(std::string_view text, double& value);
+bool could_become_number(std::string_view text);
 
 }  // namespace ap::io

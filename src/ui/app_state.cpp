@@ -3,7 +3,10 @@
 
 #include <algorithm>
 
+#include "core/cell_labels.hpp"
+#include "core/number_text.hpp"
 #include "core/trace_job.hpp"
+#include "io/paste_parser.hpp"
 #include "io/scenario_json.hpp"
 
 namespace ap::ui {
@@ -95,6 +98,28 @@ std::optional<core::Error> AppState::edit_cell(const core::CellAddress& cell, do
   last_error_.reset();
   changed();
   return std::nullopt;
+}
+
+std::optional<core::Error> AppState::edit_cell_text(const core::CellAddress& cell, std::string_view text, bool done, bool merge) {
+  double value = 0;
+  const auto why = io::read_cell_text(text, value);
+  if (!why) {
+    try {
+      if (done && core::read_cell(scenario_, cell) == value) return std::nullopt;  // Enter after typing: applied already
+    } catch (const core::InputError&) {
+    }
+    return edit_cell(cell, value, merge);
+  }
+  if (!done && io::could_become_number(text)) return std::nullopt;  // still typing: "-" on the way to "-0.5"
+  double kept = 0;
+  try {
+    kept = core::read_cell(scenario_, cell);
+  } catch (const core::InputError& e) {
+    last_error_ = e.error;
+    return e.error;
+  }
+  last_error_ = core::Error{cell.name(), *why + " (" + core::cell_place(scenario_, cell) + "); the cell keeps " + core::number_text(kept)};
+  return last_error_;
 }
 
 std::optional<core::Error> AppState::rename_token(bool context, int index, std::string label, bool merge) {

@@ -42,6 +42,11 @@ class AppState {
   // merge: part of the previous undo step (the next move of one drag) instead of a step of its own.
   std::optional<core::Error> propose(core::Scenario next, bool merge = false);
   std::optional<core::Error> edit_cell(const core::CellAddress& cell, double value, bool merge = false);
+  // The text typed into a number cell: a number is applied as edit_cell; anything else is refused with one line
+  // naming the cell ("x[0][1]: expected a number, got "abc" (x row 0 (token q0), column 1 (feature 1)); the cell
+  // keeps 0.988305)"), the scenario kept. done: typing has ended (Enter, Tab, a click away); before that, text
+  // that may still become a number ("-", "1e") is neither applied nor refused.
+  std::optional<core::Error> edit_cell_text(const core::CellAddress& cell, std::string_view text, bool done, bool merge = false);
   std::optional<core::Error> rename_token(bool context, int index, std::string label, bool merge = false);
   std::optional<core::Error> load_json(std::string_view text);
   std::optional<core::Error> set_backend(const std::string& name);

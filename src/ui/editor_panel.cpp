@@ -6,6 +6,8 @@
 
 #include <imgui.h>
 
+#include "core/cell_labels.hpp"
+#include "core/edit_notes.hpp"
 #include "core/limits.hpp"
 #include "core/mask_kind.hpp"
 #include "core/presets.hpp"
@@ -30,7 +32,7 @@ void notify(std::string text) {
 // A grid whose edits become cell and label commands.
 void grid(AppState& state, ViewState& view, const GridSpec& spec, bool context_labels = false) {
   const GridEdits e = edit_grid(view.editor.grids, spec);
-  if (e.cell) state.edit_cell({spec.name, spec.is_vector ? 0 : e.cell->row, e.cell->col}, e.cell->value, e.cell->merge);
+  apply_grid_edits(state, view.editor.grids, spec, e);
   if (e.label) state.rename_token(context_labels, e.label->row, e.label->label, e.label->merge);
 }
 
@@ -95,10 +97,8 @@ void draw_shape(AppState& state) {
   ImGui::SameLine();
   if (auto d = stepper(state, "d_model", "d_model", s.d_model(), 1, limits::max_d_model)) state.propose(core::with_d_model(s, *d));
   if (auto h = stepper(state, "heads", "heads h", s.heads, 1, limits::max_heads)) {
-    const int dk = s.d_model() % *h == 0 ? s.d_model() / *h : s.d_k;  // keep d_model / h when it divides
-    const int dv = dk == s.d_k ? s.d_v : dk;
-    if (!state.propose(core::with_head_shape(s, *h, dk, dv)) && (dk != s.d_k || dv != s.d_v))
-      notify("heads = " + std::to_string(*h) + ": d_k and d_v are now " + std::to_string(dk) + " (d_model / h), and W_Q, W_K, W_V, W_O were re-split by head");
+    const Scenario before = s;
+    if (!state.propose(core::with_head_count(s, *h))) notify(core::head_count_note(before, state.scenario()));
   }
   ImGui::SameLine();
   if (auto dk = stepper(state, "d_k", "d_k", s.d_k, 1, limits::max_head_width)) state.propose(core::with_head_shape(s, s.heads, *dk, s.d_v));
@@ -128,12 +128,21 @@ void draw_weights(AppState& state, ViewState& view) {
     const bool open = ImGui::TreeNode(section.title);
     widget_rects().record_last_item(std::string("section.") + section.id);
     if (!open) continue;
-    GridSpec w = grid_of(section.id, section.weights);
+    // Rows and columns named (input feature, head block, output feature), the bias as a row named "bias" below.
+    const core::GridLabels labels = core::grid_labels(s, section.id);
+    const core::GridLabels bias_labels = core::grid_labels(s, section.bias_id);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s; the last row is the bias %s, added to every row of the product", labels.caption.c_str(), section.bias_id);
+    ImGui::PopStyleColor();
+    GridSpec w = grid_of(section.id, section.weights, &labels.rows);
+    w.col_labels = &labels.cols;
+    w.label_width = 2.6f;
     w.column_block = section.column_block;
     w.row_block = section.row_block;
     grid(state, view, w);
-    ImGui::TextDisabled("bias %s", section.bias_id);
     GridSpec b = grid_of(section.bias_id, section.bias);
+    b.row_labels = &bias_labels.rows;
+    b.label_width = 2.6f;
     b.column_block = section.bias_block;
     grid(state, view, b);
     ImGui::TreePop();
@@ -196,8 +205,32 @@ void draw_mask(AppState& state) {
     next.mask = core::mask_of_kind(static_cast<core::MaskKind>(*c), s);
     state.propose(std::move(next));
   }
+  if (kind == core::MaskKind::combined) {  // each part on or off by itself; the parts' own controls follow
+    ImGui::TextDisabled("combined: %s", core::mask_parts_text(m).c_str());
+    for (int p = 0; p < static_cast<int>(core::mask_part_names().size()); ++p) {
+      const auto part = static_cast<core::MaskPart>(p);
+      bool on = core::has_mask_part(m, part);
+      if (p > 0) ImGui::SameLine();
+      const std::string label = core::mask_part_names()[static_cast<std::size_t>(p)] + "##maskpart";
+      if (ImGui::Checkbox(label.c_str(), &on)) {
+        Scenario next = s;
+        next.mask = core::with_mask_part(s, part, on);
+        state.propose(std::move(next));
+      }
+      widget_rects().record_last_item("mask.part." + core::mask_part_names()[static_cast<std::size_t>(p)]);
+    }
+    if (m.causal != core::CausalAlign::none) {
+      const std::vector<std::string> aligns = {"top-left", "bottom-right"};
+      if (auto a = choose("mask.causal.align", "causal alignment", aligns, m.causal == core::CausalAlign::bottom_right ? 1 : 0)) {
+        Scenario next = s;
+        next.mask.causal = *a == 1 ? core::CausalAlign::bottom_right : core::CausalAlign::top_left;
+        state.propose(std::move(next));
+      }
+    }
+    if (m.allow) ImGui::TextDisabled("painted cells: paint them in the Masks view");
+  }
   if (m.window > 0) {
-    ImGui::SameLine();
+    if (kind != core::MaskKind::combined) ImGui::SameLine();
     if (auto w = stepper(state, "mask.window", "window w", m.window, 1, core::limits::max_tokens)) {
       Scenario next = s;
       next.mask.window = *w;
@@ -239,7 +272,10 @@ void draw_positional(AppState& state, ViewState& view) {
   if (s.positional.kind == core::PositionalKind::learned && widget_rects().revealing("positional.learned["))
     ImGui::SetNextItemOpen(true);
   if (s.positional.kind == core::PositionalKind::learned && ImGui::TreeNode("learned table  (positions × d_model)")) {
-    grid(state, view, grid_of("positional.learned", s.positional.learned));
+    const core::GridLabels labels = core::grid_labels(s, "positional.learned");
+    GridSpec g = grid_of("positional.learned", s.positional.learned, &labels.rows);
+    g.col_labels = &labels.cols;
+    grid(state, view, g);
     ImGui::TreePop();
   }
 }
@@ -247,14 +283,18 @@ void draw_positional(AppState& state, ViewState& view) {
 void draw_context(AppState& state, ViewState& view) {
   const Scenario& s = state.scenario();
   bool cross = s.context.has_value();
-  if (ImGui::Checkbox("cross-attention (keys and values from a second sequence)", &cross))
-    state.propose(core::with_context_count(s, cross ? s.n() + 1 : 0));
+  const auto propose_context = [&](int count) {  // and say what the mask now hides
+    const Scenario before = s;
+    if (!state.propose(core::with_context_count(s, count))) notify(core::context_note(before, state.scenario()));
+  };
+  if (ImGui::Checkbox("cross-attention (keys and values from a second sequence)", &cross)) propose_context(cross ? s.n() + 1 : 0);
   widget_rects().record_last_item("context");
   if (!s.context) return;
-  if (auto m = stepper(state, "context.tokens", "context tokens M", s.m(), 1, core::limits::max_tokens))
-    state.propose(core::with_context_count(s, *m));
+  if (auto m = stepper(state, "context.tokens", "context tokens M", s.m(), 1, core::limits::max_tokens)) propose_context(*m);
   ImGui::Text("context.x  (M × d_model = %d × %d): the keys' and values' tokens", s.m(), s.d_model());
+  const core::GridLabels labels = core::grid_labels(s, "context.x");
   GridSpec g = grid_of("context.x", s.context->x, &s.context->tokens);
+  g.col_labels = &labels.cols;
   g.labels_id = "context.tokens";
   grid(state, view, g, true);
 }
@@ -294,6 +334,13 @@ void draw_backend(AppState& state) {
 
 }  // namespace
 
+void apply_grid_edits(AppState& state, GridState& grids, const GridSpec& spec, const GridEdits& e) {
+  const unsigned revision = state.scenario_revision();
+  if (e.cell) state.edit_cell({spec.name, spec.is_vector ? 0 : e.cell->row, e.cell->col}, e.cell->value, e.cell->merge);
+  if (e.text) state.edit_cell_text({spec.name, spec.is_vector ? 0 : e.text->row, e.text->col}, e.text->text, e.text->done, e.text->merge);
+  if ((e.cell || e.text) && state.scenario_revision() == revision && !(e.cell ? e.cell->merge : e.text->merge)) grids.editing = 0;
+}
+
 void draw_editor_panel(AppState& state, ViewState& view) {
   draw_presets(state, view.editor);
   draw_backend(state);
@@ -301,7 +348,9 @@ void draw_editor_panel(AppState& state, ViewState& view) {
   draw_shape(state);
   const Scenario& s = state.scenario();
   ImGui::Text("tokens and x  (N × d_model = %d × %d)", s.n(), s.d_model());
+  const core::GridLabels x_labels = core::grid_labels(s, "x");
   GridSpec x = grid_of("x", s.query.x, &s.query.tokens);
+  x.col_labels = &x_labels.cols;
   x.labels_id = "tokens";
   grid(state, view, x);
   draw_context(state, view);

@@ -3,10 +3,15 @@
 #pragma once
 
 #include "ui/app_state.hpp"
+#include "ui/matrix_editor.hpp"
 #include "ui/views.hpp"
 
 namespace ap::ui {
 
 void draw_editor_panel(AppState& state, ViewState& view);
+
+// A grid's edits as commands: a dragged or reverted value through edit_cell, typed text through edit_cell_text
+// (a number applied, anything else refused in one line); an edit that applied nothing starts no undo step.
+void apply_grid_edits(AppState& state, GridState& grids, const GridSpec& spec, const GridEdits& edits);
 
 }  // namespace ap::ui

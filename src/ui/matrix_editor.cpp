@@ -1,4 +1,4 @@
-// Grid editing with ImGui::InputDouble: typing applies live, Escape reverts, Tab moves to the next cell,
+// Grid editing with ImGui::InputText: a typed number applies live, other text is reported (never dropped), Escape reverts, Tab moves to the next cell,
 // dragging sideways scrubs the value. Rows go through ImGuiListClipper, columns are cut to the scrolled view.
 #include "ui/matrix_editor.hpp"
 
@@ -114,6 +114,7 @@ GridEdits edit_grid(GridState& g, const GridSpec& spec) {
       label_w = std::max(label_w, ImGui::CalcTextSize((*spec.row_labels)[r].c_str()).x);
     label_w = std::min(label_w, 6 * font);
   }
+  if (labels && spec.label_width > 0) label_w = spec.label_width * font;
   int reveal_i = -1, reveal_j = -1;
   const bool revealing = revealed_cell(spec, reveal_i, reveal_j);
 
@@ -126,6 +127,18 @@ GridEdits edit_grid(GridState& g, const GridSpec& spec) {
   const int last_col = std::clamp(static_cast<int>(std::ceil((view_right - cells_x0) / pitch)) + 1, first_col + 1, spec.cols);
   if (revealing && (reveal_j < first_col || reveal_j >= last_col - 1))
     ImGui::SetScrollX(cells_x0 + reveal_j * pitch - ImGui::GetWindowWidth() / 2);
+
+  if (spec.col_labels) {  // the visible columns' labels, each centred over its cell
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float base = at.x - x0;  // window x of the cursor's column 0
+    for (int j = first_col; j < last_col && j < static_cast<int>(spec.col_labels->size()); ++j) {
+      const std::string& text = (*spec.col_labels)[static_cast<std::size_t>(j)];
+      const float w = std::min(ImGui::CalcTextSize(text.c_str()).x, cell_w);
+      ImGui::GetWindowDrawList()->AddText(ImVec2(base + cells_x0 + j * pitch + (cell_w - w) / 2, at.y), dim, text.c_str());
+    }
+    ImGui::Dummy(ImVec2(1, ImGui::GetTextLineHeight()));
+  }
 
   ImGuiListClipper clipper;
   clipper.Begin(spec.rows, ImGui::GetFrameHeight() + spacing);
@@ -145,25 +158,52 @@ GridEdits edit_grid(GridState& g, const GridSpec& spec) {
         const int block = spec.column_block > 0 ? j / spec.column_block : (spec.row_block > 0 ? i / spec.row_block : -1);
         if (block >= 0) ImGui::PushStyleColor(ImGuiCol_FrameBg, head_tint(block));
         const double stored = spec.values[static_cast<std::size_t>(i) * spec.cols + j];
-        double v = stored;
         ImGui::PushID(j);
         ImGui::SetNextItemWidth(cell_w);
         const ImGuiID id = ImGui::GetID("##cell");
-        // Four significant digits fit the cell; the tooltip shows every digit, and typed text keeps all of its own.
-        const bool changed = ImGui::InputDouble("##cell", &v, 0.0, 0.0, "%.4g");
-        if (ImGui::IsItemActivated()) g.editing = 0;
+        // Four significant digits fit the cell; the tooltip shows every digit. While typed into, the field is given
+        // its own text back (an active field whose text differs from the one passed re-applies it every frame).
+        char buf[64];
+        if (g.typing == id) std::snprintf(buf, sizeof buf, "%s", g.typed.c_str());
+        else std::snprintf(buf, sizeof buf, "%.4g", stored);
+        const bool changed = ImGui::InputText("##cell", buf, sizeof buf, ImGuiInputTextFlags_AutoSelectAll);
+        const bool escaped = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+        if (ImGui::IsItemActivated()) {
+          g.editing = 0;
+          g.typing = id;
+          g.typed = buf;
+          g.typing_start = stored;
+        }
         if (ImGui::IsItemActive()) g.focused = FocusedCell{spec.name, i, j};
-        if (changed) {
-          edits.cell = CellEdit{i, j, v, g.editing == id};
+        if (changed && g.typing == id && !escaped) {
+          g.typed = buf;
+          edits.text = CellText{i, j, buf, false, g.editing == id};
           g.editing = id;
+        }
+        if (ImGui::IsItemDeactivated() && g.typing == id) {
+          if (escaped) {  // back to the value before, not to its four-digit text
+            if (g.editing == id && stored != g.typing_start) edits.cell = CellEdit{i, j, g.typing_start, true};
+          } else if (g.editing == id) {
+            edits.text = CellText{i, j, g.typed, true, true};
+          }
+          g.typing = 0;
+          g.typed.clear();
         }
         if (const auto dragged = drag_value(g, id, stored)) {
           edits.cell = CellEdit{i, j, *dragged, g.editing == id};
           g.editing = id;
+          g.typing = 0;  // the drag left the field
         }
         const std::string name = cell_id(spec, i, j);
         widget_rects().record_last_item(name);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s = %s", name.c_str(), format_exact(stored).c_str());
+        if (ImGui::IsItemHovered()) {
+          std::string where;
+          if (spec.row_labels && i < static_cast<int>(spec.row_labels->size())) where = (*spec.row_labels)[static_cast<std::size_t>(i)];
+          if (spec.col_labels && j < static_cast<int>(spec.col_labels->size()))
+            where += (where.empty() ? "" : ", ") + (*spec.col_labels)[static_cast<std::size_t>(j)];
+          ImGui::SetTooltip("%s = %s%s%s%s", name.c_str(), format_exact(stored).c_str(), where.empty() ? "" : "  (",
+                            where.c_str(), where.empty() ? "" : ")");
+        }
         ImGui::PopID();
         if (block >= 0) ImGui::PopStyleColor();
       }

@@ -13,6 +13,7 @@
 
 #include "core/scenario_edit.hpp"
 #include "core/variant_views.hpp"
+#include "ui/editor_panel.hpp"
 #include "ui/matrix_editor.hpp"
 #include "ui/widget_rects.hpp"
 #include "ui/wrapped_text.hpp"
@@ -93,8 +94,8 @@ void draw_sinks(AppState& state, GridState& grids) {
   explain("one logit per head joins the softmax with no value behind it: a row may give its weight to nothing");
   if (!s.variants.sinks) return;
   ImGui::TextDisabled("sink logit per head");
-  const GridEdits e = edit_grid(grids, grid_of("sinks", *s.variants.sinks));
-  if (e.cell) state.edit_cell({"sinks", 0, e.cell->col}, e.cell->value, e.cell->merge);
+  const GridSpec spec = grid_of("sinks", *s.variants.sinks);
+  apply_grid_edits(state, grids, spec, edit_grid(grids, spec));
 }
 
 void draw_mask_fill(AppState& state) {

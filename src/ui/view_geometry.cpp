@@ -9,7 +9,9 @@
 
 #include "core/error.hpp"
 #include "core/explain.hpp"
+#include "core/label_layout.hpp"
 #include "core/scenario_edit.hpp"
+#include "ui/explain_tooltip.hpp"
 #include "ui/format.hpp"
 #include "ui/views.hpp"
 #include "ui/widget_rects.hpp"
@@ -75,6 +77,43 @@ struct Arrow {
   Vec3 screen;  // right, up, toward the viewer (model units)
 };
 
+// Beside the plane (below it when the view is narrow): the softmax row of the selected query, which a drag
+// changes: one bar per key with its weight and scaled score, the selected key marked, hidden keys named.
+void draw_row_weights(const AppState& state, ViewState& view, ImVec2 beside, bool room_beside) {
+  const core::Scenario& s = state.scenario();
+  const core::Trace& t = state.trace();
+  GeometryState& geo = view.geometry;
+  const auto& h = t.heads[static_cast<std::size_t>(view.head)];
+  const float font = ImGui::GetFontSize();
+  if (room_beside) ImGui::SetCursorScreenPos(beside);
+  ImGui::BeginGroup();
+  const int qi = geo.query;
+  ImGui::Text("weights of q:%s (head %d)%s", s.query.tokens[static_cast<std::size_t>(qi)].c_str(), view.head,
+              state.computing() ? "  updating…" : "");
+  widget_rects().record_last_item("view.geometry.weights");
+  ImGui::TextDisabled("softmax of its scaled scores over the allowed keys");
+  constexpr int shown_most = 24;
+  const int shown = std::min(s.m(), shown_most);
+  geo.shown_weights.assign(static_cast<std::size_t>(shown), 0.0);
+  for (int j = 0; j < shown; ++j) {
+    const double w = h.weights(qi, j);
+    geo.shown_weights[static_cast<std::size_t>(j)] = w;
+    const bool allowed = t.allowed(qi, j) != 0;
+    const std::string overlay = "k:" + s.keys().tokens[static_cast<std::size_t>(j)] + "  " + format_cell(w);
+    const bool selected = j == geo.key;
+    if (selected) ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.47f, 0.78f, 1.0f, 1));
+    ImGui::ProgressBar(std::isfinite(w) ? static_cast<float>(w) : 0.0f, ImVec2(11 * font, 0), overlay.c_str());
+    if (selected) ImGui::PopStyleColor();
+    widget_rects().record_last_item("view.geometry.weight[" + std::to_string(j) + "]");
+    if (ImGui::IsItemHovered()) explain_tooltip(s, t, cell_id("weights", view.head, qi, j));
+    ImGui::SameLine();
+    if (allowed) ImGui::TextDisabled("scaled %s%s", format_cell(h.scaled(qi, j)).c_str(), selected ? "  (selected key)" : "");
+    else ImGui::TextDisabled("hidden by the mask");
+  }
+  if (s.m() > shown) ImGui::TextDisabled("… %d more keys (the Scores & weights tab shows all)", s.m() - shown);
+  ImGui::EndGroup();
+}
+
 }  // namespace
 
 void draw_geometry_view(AppState& state, ViewState& view) {
@@ -88,6 +127,7 @@ void draw_geometry_view(AppState& state, ViewState& view) {
   GeometryState& geo = view.geometry;
   int& qi = geo.query;
   int& kj = geo.key;
+  if (qi < 0) qi = core::row_with_most_keys(t.allowed);  // not a causal row 0 with one key
   qi = std::clamp(qi, 0, s.n() - 1);
   kj = std::clamp(kj, 0, s.m() - 1);
   ImGui::SetNextItemWidth(10 * ImGui::GetFontSize());
@@ -132,16 +172,26 @@ void draw_geometry_view(AppState& state, ViewState& view) {
 
   dl->AddRect(o, ImVec2(o.x + side, o.y + side), IM_COL32(80, 80, 80, 255));
   const ImU32 axis_color = IM_COL32(95, 95, 95, 255);
-  const int axes = dk == 3 ? 3 : 2;
-  for (int a = 0; a < axes; ++a) {  // coordinate axes through the origin, labelled with their index
+  const int axes = dk == 3 ? 3 : (dk == 1 ? 1 : 2);
+  std::vector<core::Box> obstacles;  // the axis names and the arrow tips: labels keep off them
+  for (int a = 0; a < axes; ++a) {  // coordinate axes through the origin, named at their positive end
     Vec3 end{};
     end[static_cast<std::size_t>(a)] = extent * 1.1;
     Vec3 start{};
     start[static_cast<std::size_t>(a)] = -extent * 1.1;
     const Vec3 e = camera.apply(end), b = camera.apply(start);  // the plane's camera is the identity
     dl->AddLine(to_screen(b), to_screen(e), axis_color);
-    dl->AddText(to_screen(e), axis_color, std::to_string(a).c_str());
+    const std::string name = "coord " + std::to_string(a) + (dk > 3 ? " (projected)" : "");
+    const ImVec2 size = ImGui::CalcTextSize(name.c_str());
+    ImVec2 at = to_screen(e);  // beside the axis' end, inside the frame, never where a tick value would be
+    at.x = std::clamp(at.x + 3, o.x + 2, o.x + side - size.x - 2);
+    at.y = std::clamp(at.y - size.y - 1, o.y + 2, o.y + side - size.y - 2);
+    dl->AddText(at, axis_color, name.c_str());
+    obstacles.push_back({at.x, at.y, size.x, size.y});
   }
+  const std::string span = "frame: ±" + format_cell((side / 2) / unit) + " on each axis";
+  dl->AddText(ImVec2(o.x + 4, o.y + side - font - 3), axis_color, span.c_str());
+  obstacles.push_back({o.x + 4, o.y + side - font - 3, ImGui::CalcTextSize(span.c_str()).x, font});
 
   std::vector<Arrow> arrows;
   for (int role = 0; role < 2; ++role) {
@@ -154,7 +204,30 @@ void draw_geometry_view(AppState& state, ViewState& view) {
   }
   // Far arrows first, so nearer ones are drawn over them; the nearer, the brighter.
   std::stable_sort(arrows.begin(), arrows.end(), [](const Arrow& a, const Arrow& b) { return a.screen[2] < b.screen[2]; });
+  std::vector<core::LabelRequest> requests;  // the selected pair's labels first, so they get the best spots
+  std::vector<std::size_t> label_order;
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::size_t k = 0; k < arrows.size(); ++k) {
+      const Arrow& a = arrows[k];
+      const bool selected = a.role == 0 ? a.index == qi : a.index == kj;
+      if (selected != (pass == 0)) continue;
+      const auto& labels = a.role == 0 ? s.query.tokens : s.keys().tokens;
+      const std::string text = (a.role == 0 ? "q:" : "k:") + labels[static_cast<std::size_t>(a.index)];
+      const ImVec2 tip = to_screen(a.screen), size = ImGui::CalcTextSize(text.c_str());
+      requests.push_back({tip.x, tip.y, size.x, size.y});
+      label_order.push_back(k);
+    }
   for (const Arrow& a : arrows) {
+    const ImVec2 tip = to_screen(a.screen);
+    obstacles.push_back({tip.x - 4, tip.y - 4, 8, 8});
+  }
+  const core::LabelLayout layout = core::place_labels(requests, {o.x, o.y, side, side}, obstacles);
+  geo.labels_overlapping = layout.overlapped;
+  std::vector<ImVec2> label_at(arrows.size());
+  for (std::size_t r = 0; r < label_order.size(); ++r)
+    label_at[label_order[r]] = ImVec2(static_cast<float>(layout.boxes[r].x), static_cast<float>(layout.boxes[r].y));
+  for (std::size_t k = 0; k < arrows.size(); ++k) {
+    const Arrow& a = arrows[k];
     const bool selected = a.role == 0 ? a.index == qi : a.index == kj;
     const float depth = camera.three_d ? static_cast<float>(std::clamp(a.screen[2] / extent, -1.0, 1.0)) : 0.0f;
     const int alpha = static_cast<int>(200 + 55 * depth);
@@ -167,8 +240,12 @@ void draw_geometry_view(AppState& state, ViewState& view) {
     const std::string id = std::string("view.geometry.") + (a.role == 0 ? "q[" : "k[") + std::to_string(a.index) + "]";
     widget_rects().record(id, ImVec2(tip.x - 4, tip.y - 4), ImVec2(tip.x + 4, tip.y + 4));  // the tip, for tests
     const auto& labels = a.role == 0 ? s.query.tokens : s.keys().tokens;
-    // Queries labelled above their tip, keys below, so equal q and k stay readable.
-    dl->AddText(ImVec2(tip.x + 4, a.role == 0 ? tip.y - font - 2 : tip.y + 2), col, ((a.role == 0 ? "q:" : "k:") + labels[static_cast<std::size_t>(a.index)]).c_str());
+    const ImVec2 at = label_at[k];
+    const float lw = ImGui::CalcTextSize(((a.role == 0 ? "q:" : "k:") + labels[static_cast<std::size_t>(a.index)]).c_str()).x;
+    // A label moved off its tip gets a faint leader line back to it.
+    const ImVec2 near(std::clamp(tip.x, at.x, at.x + lw), std::clamp(tip.y, at.y, at.y + font));
+    if (std::hypot(near.x - tip.x, near.y - tip.y) > font) dl->AddLine(tip, near, (col & 0x00FFFFFF) | 0x60000000);
+    dl->AddText(at, col, ((a.role == 0 ? "q:" : "k:") + labels[static_cast<std::size_t>(a.index)]).c_str());
   }
 
   // Press near a tip to drag it; press elsewhere (d_k = 3) to turn the view.
@@ -216,6 +293,7 @@ void draw_geometry_view(AppState& state, ViewState& view) {
       drag_role = -1;
     }
   }
+  draw_row_weights(state, view, ImVec2(o.x + side + font, o.y), ImGui::GetContentRegionAvail().x - side - font >= 15 * font);
 }
 
 }  // namespace ap::ui

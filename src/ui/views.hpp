@@ -41,10 +41,12 @@ struct EditorState {
 };
 
 struct GeometryState {
-  int query = 0, key = 0;         // the pair whose numbers are shown
+  int query = -1, key = 0;        // the pair whose numbers are shown (query −1: the row with the most keys)
   float drag_unit = 0;            // pixels per unit, frozen while dragging so the picture does not rescale
   int drag_role = -1, drag_index = -1;  // role 0 = query, 1 = key; -1 = turning or nothing
   bool drag_made_step = false;    // the drag's first change made the undo step; later ones merge
+  int labels_overlapping = 0;     // labels the layout could not keep apart (tests: 0)
+  std::vector<double> shown_weights;  // the selected query's weights as drawn beside the plane (tests read them)
 };
 
 struct MaskPaintState {
@@ -54,6 +56,9 @@ struct MaskPaintState {
 
 struct PositionalState {
   int query = -1, key = -1, offset = 2;  // the RoPE demo's pair (−1: pick the longest vectors)
+  int start = 0;                         // the start position p the plane shows
+  core::Matrix similarity;               // PE·PEᵀ of the result with revision similarity_revision
+  unsigned similarity_revision = 0;
 };
 
 // The Order view (shuffle tokens): the permutation's seed and what the last comparison found (NaN until computed).
