@@ -87,6 +87,8 @@ struct CostViewState {
   int step = 0;                   // index into walk->steps
   bool playing = false;
   float since_step = 0;           // seconds since the player's last step
+};
+
 // The Step through view: the row walked, the stage on screen and the play clock; the walk itself is core's
 // (core/row_walk), remade when the trace, the head or the row changes.
 struct StepsViewState {
