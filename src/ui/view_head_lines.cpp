@@ -60,10 +60,15 @@ Hovered draw_columns(ImDrawList* dl, ImVec2 at, ImVec2 size, const core::Scenari
   }
   const int n = (s.n() + pool - 1) / pool, m = (s.m() + pool - 1) / pool;
   const float dq = size.y / static_cast<float>(n), dk = size.y / static_cast<float>(m);
-  float longest = 0;  // the labels' room: the longest token, at most 7 characters' worth
-  for (int r = 0; labels && r < std::min(std::max(n, m), 512); ++r) {
-    if (r < n) longest = std::max(longest, ImGui::CalcTextSize(s.query.tokens[static_cast<std::size_t>(r)].c_str()).x);
-    if (r < m) longest = std::max(longest, ImGui::CalcTextSize(s.keys().tokens[static_cast<std::size_t>(r)].c_str()).x);
+  float longest = 0;  // the labels' room: the longest of at most 512 tokens spread over the columns (and the last)
+  const auto measure = [&](const std::vector<std::string>& tokens, int count) {
+    const int step = std::max(1, count / 512);
+    for (int r = 0; r < count; r += step) longest = std::max(longest, ImGui::CalcTextSize(tokens[static_cast<std::size_t>(r)].c_str()).x);
+    if (count > 0) longest = std::max(longest, ImGui::CalcTextSize(tokens[static_cast<std::size_t>(count - 1)].c_str()).x);
+  };
+  if (labels) {
+    measure(s.query.tokens, n);
+    measure(s.keys().tokens, m);
   }
   const float label_w = labels ? std::min({7 * font, size.x * 0.3f, longest + 2}) : 0.0f;
   const float x0 = at.x + label_w + (labels ? 6 : 0), x1 = at.x + size.x - label_w - (labels ? 6 : 0);
@@ -104,42 +109,63 @@ Hovered draw_columns(ImDrawList* dl, ImVec2 at, ImVec2 size, const core::Scenari
 }
 
 // Chooses the main drawing's lines again when what they depend on changed.
+std::uint64_t key_of(std::initializer_list<std::uint64_t> values) {
+  std::uint64_t key = 0xCBF29CE484222325ULL;
+  for (std::uint64_t v : values) key = mix_key(key, v);
+  return key;
+}
+
 void update_lines(const AppState& state, const ViewState& view, HeadLinesViewState& hv, std::vector<int>& drawn_heads) {
   const core::Trace& t = state.trace();
   drawn_heads.clear();
   for (int h = 0; h < state.scenario().heads; ++h)
     if ((hv.all_heads || h == view.head) && state.head_recorded(h)) drawn_heads.push_back(h);
-  std::uint64_t key = 0xCBF29CE484222325ULL;
-  for (std::uint64_t v : {std::uint64_t{state.revision()}, std::uint64_t(hv.all_heads), std::uint64_t(view.head),
-                          std::uint64_t(hv.focus_query + 1), std::uint64_t(hv.focus_key + 1), std::uint64_t(drawn_heads.size())})
-    key = mix_key(key, v);
-  if (key == hv.lines_key) return;
-  hv.lines_key = key;
   std::vector<core::HeadWeights> heads;
   for (int h : drawn_heads) heads.push_back({h, &t.heads[static_cast<std::size_t>(h)].weights});
-  hv.lines = core::head_lines(heads, hv.focus_query, hv.focus_key, 0.0, main_lines);
+  const std::uint64_t whole = key_of({std::uint64_t{state.revision()}, std::uint64_t(hv.all_heads), std::uint64_t(view.head),
+                                      std::uint64_t(drawn_heads.size())});
+  if (whole != hv.whole_lines_key) {
+    hv.whole_lines_key = whole;
+    hv.whole_lines = core::head_lines(heads, -1, -1, 0.0, main_lines);
+  }
+  const std::uint64_t key = key_of({whole, std::uint64_t(hv.focus_query + 1), std::uint64_t(hv.focus_key + 1)});
+  if (key == hv.lines_key) return;
+  hv.lines_key = key;
+  const bool focused = hv.focus_query >= 0 || hv.focus_key >= 0;  // one row or column: cheap to choose
+  hv.lines = focused ? core::head_lines(heads, hv.focus_query, hv.focus_key, 0.0, main_lines) : hv.whole_lines;
+}
+
+// Every head's thumbnail lines with the focus given (−1, −1: none).
+std::vector<core::HeadLineSet> thumbnail_sets(const core::Trace& t, int heads, int focus_query, int focus_key,
+                                              std::vector<int>& pools) {
+  std::vector<core::HeadLineSet> sets(static_cast<std::size_t>(heads));
+  pools.assign(static_cast<std::size_t>(heads), 1);
+  const std::size_t each = std::max(thumbnail_min_lines, thumbnail_lines / static_cast<std::size_t>(heads));
+  for (int h = 0; h < heads; ++h) {
+    int pool = 1;
+    const core::Matrix* w = head_weights(t, h, pool);
+    pools[static_cast<std::size_t>(h)] = pool;
+    if (!w) continue;
+    // a pooled head's token indices are blocks of `pool` tokens
+    const int fq = focus_query >= 0 ? focus_query / pool : -1, fk = focus_key >= 0 ? focus_key / pool : -1;
+    sets[static_cast<std::size_t>(h)] = core::head_lines({{h, w}}, fq, fk, 0.0, each);
+  }
+  return sets;
 }
 
 void update_thumbnails(const AppState& state, HeadLinesViewState& hv) {
   const core::Trace& t = state.trace();
   const int heads = state.scenario().heads;
-  std::uint64_t key = 0xCBF29CE484222325ULL;
-  for (std::uint64_t v : {std::uint64_t{state.revision()}, std::uint64_t(hv.focus_query + 1), std::uint64_t(hv.focus_key + 1)})
-    key = mix_key(key, v);
+  const std::uint64_t whole = key_of({std::uint64_t{state.revision()}, std::uint64_t(heads)});
+  if (whole != hv.whole_thumbnails_key) {
+    hv.whole_thumbnails_key = whole;
+    hv.whole_thumbnails = thumbnail_sets(t, heads, -1, -1, hv.thumbnail_pool);
+  }
+  const std::uint64_t key = key_of({whole, std::uint64_t(hv.focus_query + 1), std::uint64_t(hv.focus_key + 1)});
   if (key == hv.thumbnails_key && static_cast<int>(hv.thumbnails.size()) == heads) return;
   hv.thumbnails_key = key;
-  hv.thumbnails.assign(static_cast<std::size_t>(heads), {});
-  hv.thumbnail_pool.assign(static_cast<std::size_t>(heads), 1);
-  const std::size_t each = std::max(thumbnail_min_lines, thumbnail_lines / static_cast<std::size_t>(heads));
-  for (int h = 0; h < heads; ++h) {
-    int pool = 1;
-    const core::Matrix* w = head_weights(t, h, pool);
-    hv.thumbnail_pool[static_cast<std::size_t>(h)] = pool;
-    if (!w) continue;
-    // a pooled head's token indices are blocks of `pool` tokens
-    const int fq = hv.focus_query >= 0 ? hv.focus_query / pool : -1, fk = hv.focus_key >= 0 ? hv.focus_key / pool : -1;
-    hv.thumbnails[static_cast<std::size_t>(h)] = core::head_lines({{h, w}}, fq, fk, 0.0, each);
-  }
+  const bool focused = hv.focus_query >= 0 || hv.focus_key >= 0;
+  hv.thumbnails = focused ? thumbnail_sets(t, heads, hv.focus_query, hv.focus_key, hv.thumbnail_pool) : hv.whole_thumbnails;
 }
 
 std::string count_text(long long n) { return std::to_string(n); }

@@ -127,19 +127,20 @@ void draw_transport(StepsViewState& st, int count) {
 // The stages as a row of buttons, the one on screen selected; a click goes there.
 void draw_stage_list(StepsViewState& st, const core::RowWalk& walk) {
   const int count = static_cast<int>(walk.stages.size());
+  const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
   for (int k = 0; k < count; ++k) {
-    if (k > 0) {
+    const std::string text = std::to_string(k + 1) + " " + walk.stages[static_cast<std::size_t>(k)].id;
+    const float needed = ImGui::CalcTextSize(("→ " + text).c_str()).x + 2 * ImGui::GetStyle().FramePadding.x + 8;
+    if (k > 0 && ImGui::GetItemRectMax().x + needed <= right) {  // on this line if it fits, else on the next
       ImGui::SameLine(0, 2);
       ImGui::TextDisabled("→");
       ImGui::SameLine(0, 2);
     }
-    const std::string label = std::to_string(k + 1) + " " + walk.stages[static_cast<std::size_t>(k)].id + "##stage" + std::to_string(k);
     const bool on = k == st.stage;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.85f, 0.5f, 0.1f, 1.0f));
-    if (ImGui::SmallButton(label.c_str())) go_to(st, k, count);
+    if (ImGui::SmallButton((text + "##stage" + std::to_string(k)).c_str())) go_to(st, k, count);
     if (on) ImGui::PopStyleColor();
     widget_rects().record_last_item("steps.stage[" + std::to_string(k) + "]");
-    if (ImGui::GetContentRegionAvail().x < 6 * ImGui::GetFontSize() && k + 1 < count) ImGui::NewLine();
   }
 }
 
@@ -297,9 +298,16 @@ void draw_steps_view(AppState& state, ViewState& view) {
   ImGui::PopTextWrapPos();
   if (!stage.facts.empty()) {
     std::string facts;
-    for (const auto& f : stage.facts) facts += (facts.empty() ? "" : "     ") + f.label + " = " + core::number_text(f.value);
-    ImGui::TextUnformatted(facts.c_str());
+    for (const auto& f : stage.facts) facts += (facts.empty() ? "" : "     ") + f.label + " = " + format_precise(f.value);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextWrapped("%s", facts.c_str());
+    ImGui::PopTextWrapPos();
     widget_rects().record_last_item("steps.facts");
+    if (ImGui::IsItemHovered()) {  // every digit, on request
+      std::string exact;
+      for (const auto& f : stage.facts) exact += f.label + " = " + core::number_text(f.value) + "\n";
+      ImGui::SetTooltip("%s", exact.c_str());
+    }
   }
   if (stage.per_key) draw_key_table(s, walk, st.stage);
   else draw_vector(stage);

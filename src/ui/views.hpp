@@ -112,6 +112,11 @@ struct HeadLinesViewState {
   std::vector<core::HeadLineSet> thumbnails;  // one per head
   std::vector<int> thumbnail_pool;         // 1, or the overview's pool where a head's weights were not recorded
   std::uint64_t thumbnails_key = 0;
+  // The same with no token hovered, kept so that leaving a token does not scan every weight again (N = 4096).
+  core::HeadLineSet whole_lines;
+  std::uint64_t whole_lines_key = 0;
+  std::vector<core::HeadLineSet> whole_thumbnails;
+  std::uint64_t whole_thumbnails_key = 0;
 };
 
 struct TrainingLabState {
