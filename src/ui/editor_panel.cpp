@@ -17,6 +17,7 @@
 #include "ui/matrix_editor.hpp"
 #include "ui/variant_controls.hpp"
 #include "ui/widget_rects.hpp"
+#include "ui/wrapped_text.hpp"
 
 namespace ap::ui {
 
@@ -132,7 +133,7 @@ void draw_weights(AppState& state, ViewState& view) {
     const core::GridLabels labels = core::grid_labels(s, section.id);
     const core::GridLabels bias_labels = core::grid_labels(s, section.bias_id);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s; the last row is the bias %s, added to every row of the product", labels.caption.c_str(), section.bias_id);
+    text_wrapped_visible("%s; the last row is the bias %s, added to every row of the product", labels.caption.c_str(), section.bias_id);
     ImGui::PopStyleColor();
     GridSpec w = grid_of(section.id, section.weights, &labels.rows);
     w.col_labels = &labels.cols;

@@ -33,7 +33,9 @@ void draw_mask_view(AppState& state, ViewState& view) {
     }
     widget_rects().record_last_item("view.mask.paint");
     ImGui::SameLine();
-    text_wrapped_visible("turns the rule into painted cells, starting from the cells it allows now (grey = hidden).");
+    text_wrapped_visible(core::mask_kind(s.mask) == core::MaskKind::combined
+                             ? "adds a painted part to the other parts, starting from the cells allowed now (grey = hidden)."
+                             : "turns the rule into painted cells, starting from the cells it allows now (grey = hidden).");
   }
   const float half = ImGui::GetContentRegionAvail().x * 0.5f - 8;
   ImGui::BeginGroup();

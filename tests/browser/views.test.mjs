@@ -141,6 +141,17 @@ test('bad input is refused with a message and the scenario is kept', async () =>
     await settle(page);
     await rect(page, 'status.error');  // the message is on screen
     await screenshot(page, 'refused-input');
+
+    // letters typed into a number cell on the canvas: refused in one line naming the cell, the scenario kept
+    const kept = await page.evaluate(() => window.playground.getScenario());
+    await typeInto(page, 'x[0][1]', 'abc');
+    const error = await page.evaluate(() => window.playground.lastError());
+    assert.equal(error, `x[0][1]: expected a number, got "abc" (x row 0 (token ${kept.tokens[0]}), column 1 (feature 1)); ` +
+      `the cell keeps ${kept.x[0][1]}`);
+    assert.deepEqual(await page.evaluate(() => window.playground.getScenario()), kept);
+    await typeInto(page, 'x[0][1]', '-0.55');  // a number after it applies and clears the line
+    assert.equal((await page.evaluate(() => window.playground.getScenario())).x[0][1], -0.55);
+    assert.equal(await page.evaluate(() => window.playground.lastError()), '');
   } finally { await app.close(); }
 });
 

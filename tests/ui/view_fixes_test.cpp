@@ -259,3 +259,24 @@ TEST_CASE("editing: weight grids name their rows, columns and bias; cells say wh
   CHECK(ui.find(p.state, "w_q[0][0]"));
   CHECK(ui.find(p.state, "b_q[0]"));
 }
+
+TEST_CASE("editing: Escape goes back to every digit; after it, Tab moves to the next cell, whose typed number applies") {
+  Playground p(ap::core::make_preset("cat_sat"));
+  auto& state = p.state;
+  auto& ui = p.ui;
+  const double kept = state.scenario().query.x(2, 2);
+  REQUIRE(ui.click(state, "x[2][2]"));
+  ui.key(state, ImGuiKey_A, true);
+  ui.type(state, "42");
+  CHECK(state.scenario().query.x(2, 2) == 42);
+  ui.key(state, ImGuiKey_Escape);
+  CHECK(state.scenario().query.x(2, 2) == kept);
+  REQUIRE(ui.click(state, "x[1][0]"));
+  ui.key(state, ImGuiKey_A, true);
+  ui.type(state, "0.5");
+  ui.key(state, ImGuiKey_Tab);
+  ui.type(state, "0.75");
+  ui.key(state, ImGuiKey_Enter);
+  CHECK(state.scenario().query.x(1, 0) == 0.5);
+  CHECK(state.scenario().query.x(1, 1) == 0.75);
+}
