@@ -95,8 +95,8 @@ const Step steps[] = {
      "unscaled, at d_k = 16 and 256. At the start it is as the textbook says: scaled, the softmax is equally soft at "
      "both widths (entropy 1.49 and 1.53 nats); unscaled, it is near one-hot at d_k = 256 (0.10). But the gradient "
      "reaching W_Q does not vanish, it grows: 7.93 against 3.04 at d_k = 16, 14.9 against 1.63 at d_k = 256. The "
-     "unscaled runs still fail (one key takes the weight, so the gradient is large but not useful), and at this "
-     "learning rate the scaled d_k = 256 run collapses too: 1/√d_k fixes the initial scale, not Adam's steps "
+     "unscaled runs still fail (one key takes the weight, so the gradient is large but not useful), and at the "
+     "default learning rate, 1e-2, the scaled d_k = 256 run collapses too: 1/√d_k fixes the initial scale, not Adam's steps "
      "(docs/scaling-experiment.md). Press the outlined button.",
      Ask::race, "The four runs are racing: watch the entropy chart split by scale and width."},
     {"animal_it_causal", "view.cost", "view.cost.time",

@@ -140,6 +140,8 @@ TEST_CASE("tour numbers: the scaling race at its start, as docs/scaling-experime
   CHECK_SAYS(text, "near one-hot at d_k = 256 (" + fixed(entropy(3), 2) + ")");
   CHECK_SAYS(text, three_digits(grad(1)) + " against " + three_digits(grad(0)) + " at d_k = 16");
   CHECK_SAYS(text, three_digits(grad(3)) + " against " + three_digits(grad(2)) + " at d_k = 256");
+  CHECK(ap::train::resolve_config(c.base).lr == 1e-2);
+  CHECK_SAYS(text, "default learning rate, 1e-2,");
   CHECK(grad(1) > grad(0));  // unscaled, the gradient is larger, not vanishing
   CHECK(grad(3) > 5 * grad(2));
 }
