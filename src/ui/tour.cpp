@@ -95,19 +95,19 @@ const Step steps[] = {
      "unscaled, at d_k = 16 and 256. At the start it is as the textbook says: scaled, the softmax is equally soft at "
      "both widths (entropy 1.49 and 1.53 nats); unscaled, it is near one-hot at d_k = 256 (0.10). But the gradient "
      "reaching W_Q does not vanish, it grows: 7.93 against 3.04 at d_k = 16, 14.9 against 1.63 at d_k = 256. The "
-     "unscaled runs still fail (one key takes the weight, so the gradient is large but not useful), and at this "
-     "learning rate the scaled d_k = 256 run collapses too: 1/√d_k fixes the initial scale, not Adam's steps "
+     "unscaled runs still fail (one key takes the weight, so the gradient is large but not useful), and at the "
+     "default learning rate, 1e-2, the scaled d_k = 256 run collapses too: 1/√d_k fixes the initial scale, not Adam's steps "
      "(docs/scaling-experiment.md). Press the outlined button.",
      Ask::race, "The four runs are racing: watch the entropy chart split by scale and width."},
-    {"animal_it_causal", "view.cost", "view.cost.time",
+    {"large", "view.cost", "view.cost.time",
      "What N² costs: every query meets every key, so doubling N quadruples the work. The outlined chart is measured "
      "now, on this machine, for each backend. At N = 65,536 the scores of one head are 16 GiB in float, while the "
      "tiled kernel holds one 96 × 256 block (97 KiB) and K, V packed (32 MiB at d_k = 64): memory like N, not N²."},
-    {"animal_it_causal", "view.cost", "view.cost.next",
-     "FlashAttention's walk, recorded from the tiled kernel as it ran: 18 tiles of 2 rows × 4 keys over this head, "
-     "6 of them skipped (the causal mask closes them). Press Next: each tile updates its rows' running max m and sum "
-     "l, rescaling what was summed by e^(m_old − m_new) when m grows. After the last one the weights e^(x − m) / l "
-     "are the softmax.",
+    {"large", "view.cost", "view.cost.next",
+     "FlashAttention's walk, recorded from the tiled kernel as it ran: 32 tiles of 2 rows × 4 keys over this head, "
+     "12 of them skipped (the causal mask closes them). Press Next: each tile updates its rows' running max m and "
+     "sum l; where a later block holds a larger score, m rises and what was summed is scaled down by the rescale "
+     "e^(m_old − m_new). After the last one the weights e^(x − m) / l are the softmax.",
      Ask::tile, "One tile on: the table shows the rows' m and l before and after it."},
     {"gqa", "view.variants", "view.gqa.memory",
      "Grouped-query attention: 4 query heads share 2 K/V heads (heads 0–1 read K/V head 0, heads 2–3 K/V head 1). "
