@@ -184,7 +184,10 @@ GridEdits edit_grid(GridState& g, const GridSpec& spec) {
           if (escaped) {  // back to the value before, not to its four-digit text
             if (g.editing == id && stored != g.typing_start) edits.cell = CellEdit{i, j, g.typing_start, true};
           } else if (g.editing == id) {
-            edits.text = CellText{i, j, g.typed, true, true};
+            // typed and ended within one frame (keys faster than frames): the edit set just above starts a new
+            // undo step, and ending it must not turn that into a merge with the previous cell's step
+            const bool merge = !(edits.text && edits.text->row == i && edits.text->col == j && !edits.text->merge);
+            edits.text = CellText{i, j, g.typed, true, merge};
           }
           g.typing = 0;
           g.typed.clear();

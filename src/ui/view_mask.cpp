@@ -1,6 +1,7 @@
 // Masks: the rule (its parts in words) drawn as the allowed cells over the scaled scores, and beside it the
 // weights that result; in custom or combined-with-painted mode each cell is painted by click and drag. A rule can
 // be turned into a painted mask that starts from its own cells. Rows with nothing allowed are flagged with the reason.
+#include <optional>
 #include <string>
 
 #include <imgui.h>
@@ -20,16 +21,18 @@ void draw_mask_view(AppState& state, ViewState& view) {
   head_selector(state, view);
   const auto& h = t.heads[static_cast<std::size_t>(view.head)];
   const bool paintable = s.mask.allow.has_value();
+  // Proposed once this frame's maps are drawn: a proposal may recompute at once, and the maps below read the
+  // trace of the scenario they were laid out for.
+  std::optional<core::Scenario> painted;
   text_wrapped_visible("mask: %s", core::mask_parts_text(s.mask).c_str());
   widget_rects().record_last_item("view.mask.parts");
   if (paintable) {
     text_wrapped_visible("Click or drag over the left map's cells to allow or hide them (grey = hidden); the weights on the right follow.");
   } else {
     if (ImGui::Button("paint this mask")) {  // a painted mask that starts from the cells this rule allows
-      core::Scenario next = s;  // a combined mask keeps its other parts and gains painted cells
-      next.mask = core::mask_kind(s.mask) == core::MaskKind::combined ? core::with_mask_part(s, core::MaskPart::painted, true)
-                                                                       : core::mask_of_kind(core::MaskKind::custom, s);
-      state.propose(std::move(next));
+      painted = s;  // a combined mask keeps its other parts and gains painted cells
+      painted->mask = core::mask_kind(s.mask) == core::MaskKind::combined ? core::with_mask_part(s, core::MaskPart::painted, true)
+                                                                           : core::mask_of_kind(core::MaskKind::custom, s);
     }
     widget_rects().record_last_item("view.mask.paint");
     ImGui::SameLine();
@@ -77,6 +80,7 @@ void draw_mask_view(AppState& state, ViewState& view) {
   for (int r : t.empty_rows)
     ImGui::TextColored(ImVec4(1, 0.65f, 0.3f, 1), "row %d (%s): no key allowed, so its weights and output are zero.", r,
                        s.query.tokens[static_cast<std::size_t>(r)].c_str());
+  if (painted) state.propose(std::move(*painted));
 }
 
 }  // namespace ap::ui

@@ -280,3 +280,30 @@ TEST_CASE("editing: Escape goes back to every digit; after it, Tab moves to the 
   CHECK(state.scenario().query.x(1, 0) == 0.5);
   CHECK(state.scenario().query.x(1, 1) == 0.75);
 }
+
+TEST_CASE("editing: a number typed and ended within one frame is its own undo step, cell after cell") {
+  // Keys can come faster than frames (the browser suite types a value and presses Enter before the next frame):
+  // the live edit and the end of typing then arrive in the same frame, and must not merge with the cell before.
+  Playground p(ap::core::make_preset("classic"));
+  auto& state = p.state;
+  auto& ui = p.ui;
+  ImGuiIO& io = ImGui::GetIO();
+  const auto type_and_enter_in_one_frame = [&](const std::string& id, const std::string& text) {
+    REQUIRE(ui.click(state, id));
+    ui.key(state, ImGuiKey_A, true);
+    for (char c : text) io.AddInputCharacter(static_cast<unsigned char>(c));
+    io.KeysDown[io.KeyMap[ImGuiKey_Enter]] = true;
+    ui.frame(state);
+    io.KeysDown[io.KeyMap[ImGuiKey_Enter]] = false;
+    ui.frames(state, 2);
+  };
+  type_and_enter_in_one_frame("x[0][0]", "0.25");
+  CHECK(state.scenario().query.x(0, 0) == 0.25);
+  CHECK(state.undo_depth() == 1);
+  type_and_enter_in_one_frame("x[1][0]", "1.25");
+  CHECK(state.scenario().query.x(1, 0) == 1.25);
+  CHECK(state.undo_depth() == 2);
+  state.undo();
+  CHECK(state.scenario().query.x(1, 0) == 0);
+  CHECK(state.scenario().query.x(0, 0) == 0.25);
+}
