@@ -9,19 +9,13 @@
 #include "core/presets.hpp"
 #include "support/reference_service.hpp"
 #include "ui/null_ui.hpp"
+#include "ui/playground_fixture.hpp"
 
 namespace {
 
 using ap::ui::widget_rects;
 
-struct Playground {
-  ap::test::ReferenceService service;
-  ap::ui::AppState state;
-  ap::test::NullUi ui;
-  explicit Playground(ap::core::Scenario s, float w = 1280, float h = 800) : state(service, std::move(s)), ui(w, h) {
-    ui.frames(state, 2);
-  }
-};
+using ap::test::Playground;
 
 // A real hover: the mouse on widget `id` for a few frames.
 bool hover(Playground& p, const std::string& id) {

@@ -20,17 +20,13 @@
 #include "ui/exchange.hpp"
 #include "ui/format.hpp"
 #include "ui/null_ui.hpp"
+#include "ui/playground_fixture.hpp"
 
 namespace {
 
 using ap::ui::widget_rects;
 
-struct Playground {
-  ap::test::ReferenceService service;
-  ap::ui::AppState state;
-  ap::test::NullUi ui;
-  explicit Playground(ap::core::Scenario s) : state(service, std::move(s)) { ui.frames(state, 2); }
-};
+using ap::test::Playground;
 
 // cat_sat (causal) with 2 heads of d_k = 2: the plane is exact.
 ap::core::Scenario plane_scenario() {
