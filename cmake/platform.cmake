@@ -12,8 +12,10 @@ if(EMSCRIPTEN)
   # assertions, so they run the code the page runs): a wasm-opt pass over each of a dozen test programs took
   # most of the web build's time, and what the tests check is the compiled code, not its post-processing.
   set(AP_NODE_TEST_LINK_OPTIONS -O0 -sASSERTIONS=0)
-  # For a node program whose kernels may start threads (attention-cli.js, the kernel tests): main on a worker.
+  # For a node program whose kernels may start threads and that takes no arguments (the kernel tests): main on a worker.
   set(AP_NODE_THREAD_LINK_OPTIONS -pthread -sPROXY_TO_PTHREAD=1)
+  # The workers attention-cli.js starts before main (src/CMakeLists.txt): the threads one `bench` may use in all.
+  set(AP_NODE_CLI_THREADS 8)
 else()
   # Natively the kernels use the build machine's vector unit (AVX2 + FMA: the machines here and in CI have them).
   add_compile_options(-mavx2 -mfma)

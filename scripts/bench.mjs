@@ -85,7 +85,7 @@ function build() {
   sh('cmake', ['--build', nativeBuild, '-j', String(CORES), '--target', 'attention-cli'], { env });
   if (nativeOnly) return;
   log(`building attention-cli.js with Emscripten (${webBuild})`);
-  sh('emcmake', ['cmake', '-S', '.', '-B', webBuild, ...flags], { env });
+  sh('emcmake', ['cmake', '-S', '.', '-B', webBuild, ...flags, '-DAP_CLI_THREADS=ON'], { env });  // bench --threads in node
   sh('cmake', ['--build', webBuild, '-j', String(CORES), '--target', 'attention-cli'], { env });
 }
 
@@ -120,10 +120,7 @@ function plan(n) {
   const fast = n <= 4096 ? 'simd,tiled' : 'tiled';
   for (const threads of threadCounts) {
     for (const [mode, flag, model] of [['layer', [], 'attention_layer.onnx'], ['attention', ['--attention-only'], 'attention_only.onnx']]) {
-      // attention-cli.js is single-threaded (src/CMakeLists.txt: Emscripten 3.1.6 hands a PROXY_TO_PTHREAD main a
-      // corrupted argv), so our WebAssembly runs on one thread only; the threaded page's kernels are not timed here
-      const jobs = [ours('native', n, threads, [...flag, '--backends', fast])];
-      if (threads === 1) jobs.push(ours('wasm', n, threads, [...flag, '--backends', fast]));
+      const jobs = [ours('native', n, threads, [...flag, '--backends', fast]), ours('wasm', n, threads, [...flag, '--backends', fast])];
       if (n <= 4096) jobs.push(ort('node', model, mode, n, threads), ort('web', model, mode, n, threads));
       add(`${mode}, N = ${n}, ${threads} thread${threads > 1 ? 's' : ''}`, roundsFor(n), jobs);
     }

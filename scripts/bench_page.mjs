@@ -85,7 +85,9 @@ try {
   report.idle_frame_ratio = report.large.frame_ms / report.default_preset.frame_ms;
 
   // Typed edits of x[0][0] on the canvas: from the Enter key to the frame that shows their result.
+  const inUse = () => page.evaluate(() => window.playground.computeInfo().heap_in_use / 1048576);  // malloc's count
   const heapBefore = await page.evaluate(() => wasmMemory.buffer.byteLength);
+  const inUseBefore = await inUse();
   const editMs = [];
   for (let e = 0; e < edits; e++) {
     await click(page, 'x[0][0]');
@@ -109,6 +111,7 @@ try {
   report.edit_ratio = report.edit_median_ms / report.simd_layer_ms;
   report.heap_mb = [heapBefore / 1048576, heapAfter / 1048576];
   report.heap_growth = heapAfter / heapBefore - 1;
+  report.heap_in_use_mb = [inUseBefore, await inUse()];
 
   // The 4096-token layer: the longest frame while it loads and computes, then a reload restores it.
   await page.evaluate(({ tokens, d, heads }) => {  // the data first: making it is not the page's work
@@ -142,7 +145,7 @@ console.log(`
 |---|---|---|
 | idle frame at N = ${n}: frame time on the page's thread, vs the default preset | ≤ 2× | ${report.large.frame_ms.toFixed(2)} ms vs ${report.default_preset.frame_ms.toFixed(2)} ms = ${report.idle_frame_ratio.toFixed(2)}× (frame interval ${report.large.interval_ms.toFixed(1)} vs ${report.default_preset.interval_ms.toFixed(1)} ms) |
 | typed edit of x[0][0] → its result on screen, vs the WebAssembly simd kernel's whole layer (${report.simd_layer_ms.toFixed(1)} ms) | ≤ 3× | median ${report.edit_median_ms.toFixed(0)} ms = ${report.edit_ratio.toFixed(2)}× |
-| wasm heap over ${edits} such edits | ≤ +25 % | ${report.heap_mb[0].toFixed(0)} → ${report.heap_mb[1].toFixed(0)} MB (${(100 * report.heap_growth).toFixed(1)} %) |
+| wasm heap over ${edits} such edits | ≤ +25 % | ${report.heap_mb[0].toFixed(0)} → ${report.heap_mb[1].toFixed(0)} MB (${(100 * report.heap_growth).toFixed(1)} %; in use ${report.heap_in_use_mb[0].toFixed(0)} → ${report.heap_in_use_mb[1].toFixed(0)} MB) |
 | longest frame while a ${nLarge}-token layer loads and computes | ≤ 250 ms | ${report.large_load.worst_gap_ms.toFixed(0)} ms (load + compute ${report.large_load.total_ms.toFixed(0)} ms) |
 | a ${nLarge} × ${d} scenario survives a reload | yes | ${report.reload_restores_large ? 'yes, bit for bit' : 'NO'} |
 load average ${report.load_before.toFixed(2)} before, ${report.load_after.toFixed(2)} after.`);

@@ -152,6 +152,8 @@ if (typeof document !== 'undefined') (function () {
     // is the GPU's trace when `webgpu` is the backend), its status, and what the backend line shows.
     whenIdle: () => ready.then(() => untilFrame(() => Module.ccall('ap_busy', 'number', [], []) === 0)),
     webgpuStatus: () => callJson('ap_webgpu_status'),
+    // (An addition to SPEC §3.) What the backend line shows: {backend, trace_backend, milliseconds, max_diff_vs_reference,
+    // compared, comparing, computing, progress, cancelled, recorded_heads, note, heap_in_use (malloc's bytes in use)}.
     computeInfo: () => callJson('ap_compute_info'),
     // "auto", "weighted_sum" or "flash": which WGSL kernel computes the outputs (from the next compute).
     setWebGPUOutputKernel: (name) => callJson('ap_gpu_set_output_kernel', String(name)),

@@ -14,15 +14,18 @@ class ComputeJob {
   virtual bool step() = 0;  // one bounded piece of work; true when done
   virtual double progress() const = 0;
   virtual core::Trace take() = 0;
+  virtual core::Trace reclaim() = 0;  // all the memory of a job dropped part way, for the next one to write into
 };
 
 template <class T>
 class KernelJob final : public ComputeJob {
  public:
-  KernelJob(const core::Scenario& s, core::Kernel<T>& kernel, core::JobOptions options) : job_(s, kernel, std::move(options)) {}
+  KernelJob(const core::Scenario& s, core::Kernel<T>& kernel, core::JobOptions options, core::Trace spare = {})
+      : job_(s, kernel, std::move(options), std::move(spare)) {}
   bool step() override { return job_.step(); }
   double progress() const override { return job_.progress(); }
   core::Trace take() override { return job_.take(); }
+  core::Trace reclaim() override { return job_.reclaim(); }
 
  private:
   core::TraceJob<T> job_;

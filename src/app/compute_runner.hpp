@@ -14,8 +14,9 @@ class ComputeRunner {
   virtual ~ComputeRunner() = default;
   // Runs `job` from now on, dropping the one under way (after stop()).
   virtual void start(std::unique_ptr<ComputeJob> job) = 0;
-  // Drops the job under way; returns once nothing of it runs any more (its scenario may then change).
-  virtual void stop() = 0;
+  // Drops the job under way; returns once nothing of it runs any more (its scenario may then change). The dropped
+  // job comes back (null if there was none), so that its memory can serve the next one.
+  virtual std::unique_ptr<ComputeJob> stop() = 0;
   // Gives the job up to `budget_ms` of this thread (sliced runners work here; a thread ignores it).
   virtual void run_for(double budget_ms) = 0;
   // The job, once it is done (then the runner is idle); null before.

@@ -14,9 +14,9 @@ class SlicedRunner final : public ComputeRunner {
     job_ = std::move(job);
     done_ = false;
   }
-  void stop() override {
-    job_.reset();
+  std::unique_ptr<ComputeJob> stop() override {
     done_ = false;
+    return std::move(job_);
   }
   void run_for(double budget_ms) override {
     if (!job_ || done_) return;

@@ -31,13 +31,14 @@ class ThreadRunner final : public ComputeRunner {
     }
     wake_.notify_all();
   }
-  void stop() override {
+  std::unique_ptr<ComputeJob> stop() override {
     std::unique_lock<std::mutex> lock(mutex_);
     dropping_ = true;  // no further step starts
     idle_.wait(lock, [this] { return !stepping_; });
-    job_.reset();      // nothing uses it now
+    std::unique_ptr<ComputeJob> dropped = std::move(job_);  // nothing uses it now
     done_ = false;
     dropping_ = false;
+    return dropped;
   }
   void run_for(double) override {}
   std::unique_ptr<ComputeJob> take_finished() override {

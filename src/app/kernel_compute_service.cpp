@@ -29,7 +29,7 @@ double reference_work(const core::Scenario& s) {
 
 KernelComputeService::KernelComputeService() : runner_(make_compute_runner()), gpu_(gpu::make_attention_backend()) {}
 
-KernelComputeService::~KernelComputeService() { runner_->stop(); }
+KernelComputeService::~KernelComputeService() { runner_->stop(); }  // the dropped job goes with it
 
 std::vector<std::string> KernelComputeService::backends() const {
   auto names = kernels::backend_names();
@@ -57,12 +57,13 @@ void KernelComputeService::start_cpu(const std::string& backend) {
     if (options.record_all_heads || std::count(options.recorded_heads.begin(), options.recorded_heads.end(), h))
       recorded_heads_.push_back(h);
   if (backend == "reference") {
-    runner_->start(std::make_unique<KernelJob<double>>(*scenario_, reference_, options));
+    runner_->start(std::make_unique<KernelJob<double>>(*scenario_, reference_kernel_, options, std::move(spare_)));
   } else {
     auto& kernel = kernels_[backend];
     if (!kernel) kernel = kernels::make_float_kernel(backend);
-    runner_->start(std::make_unique<KernelJob<float>>(*scenario_, *kernel, options));
+    runner_->start(std::make_unique<KernelJob<float>>(*scenario_, *kernel, options, std::move(spare_)));
   }
+  spare_ = core::Trace{};
   phase_ = Phase::computing;
 }
 
@@ -74,6 +75,7 @@ void KernelComputeService::submit(const core::Scenario& scenario, const ui::Comp
   note_.clear();
   comparison_ready_ = false;
   if (request.backend == "webgpu") {
+    spare_ = core::Trace{};  // the GPU's results come in memory of their own
     std::string why_not;
     gpu::RunOptions options = gpu_options_;
     options.record_matrices = core::records_all_heads(scenario);
@@ -90,7 +92,7 @@ void KernelComputeService::submit(const core::Scenario& scenario, const ui::Comp
 }
 
 void KernelComputeService::cancel() {
-  runner_->stop();
+  if (std::unique_ptr<ComputeJob> dropped = runner_->stop()) spare_ = dropped->reclaim();
   phase_ = Phase::idle;
   scenario_ = nullptr;
   ++gpu_tag_;  // an answer still on its way from the GPU is for an older request
@@ -100,7 +102,7 @@ void KernelComputeService::start_comparison() {
   if (!scenario_ || request_.backend == "reference") return;
   core::JobOptions options = job_options();
   options.overview_side = 0;
-  runner_->start(std::make_unique<KernelJob<double>>(*scenario_, reference_, options));
+  runner_->start(std::make_unique<KernelJob<double>>(*scenario_, reference_kernel_, options));
   phase_ = Phase::comparing;
 }
 
@@ -108,10 +110,7 @@ void KernelComputeService::compare_with_reference() {
   if (phase_ == Phase::idle && scenario_ && !comparison_ready_) start_comparison();
 }
 
-void KernelComputeService::keep_for_comparison(const core::Trace& trace) {
-  compared_output_ = trace.output;
-  compared_weights_.clear();
-  for (const auto& h : trace.heads) compared_weights_.push_back(h.weights);
+void KernelComputeService::start_comparison_if_cheap() {
   if (reference_work(*scenario_) <= automatic_comparison_work) start_comparison();
 }
 
@@ -135,7 +134,7 @@ bool KernelComputeService::poll_gpu(ui::ComputeResult& out) {
     for (int h = 0; h < static_cast<int>(out.trace.heads.size()); ++h)
       if (out.trace.heads[static_cast<std::size_t>(h)].weights.size() > 0) out.recorded_heads.push_back(h);
     phase_ = Phase::idle;
-    keep_for_comparison(out.trace);
+    start_comparison_if_cheap();
     return true;
   }
   return false;
@@ -151,11 +150,7 @@ bool KernelComputeService::poll(ui::ComputeResult& out, double budget_ms) {
   std::unique_ptr<ComputeJob> job = runner_->take_finished();
   if (!job) return false;
   if (phase_ == Phase::comparing) {
-    const core::Trace ref = job->take();
-    double d = max_abs_diff(compared_output_, ref.output);
-    for (std::size_t h = 0; h < ref.heads.size() && h < compared_weights_.size(); ++h)
-      d = std::max(d, max_abs_diff(compared_weights_[h], ref.heads[h].weights));
-    comparison_ = d;
+    reference_trace_ = job->take();
     comparison_ready_ = true;
     phase_ = Phase::idle;
     return false;
@@ -167,14 +162,17 @@ bool KernelComputeService::poll(ui::ComputeResult& out, double budget_ms) {
   out.recorded_heads = recorded_heads_;
   phase_ = Phase::idle;
   if (out.trace.backend == "reference") out.compared = true;  // it is the reference
-  else keep_for_comparison(out.trace);
+  else start_comparison_if_cheap();
   return true;
 }
 
-bool KernelComputeService::poll_comparison(double& max_diff) {
+bool KernelComputeService::poll_comparison(const core::Trace& shown, double& max_diff) {
   if (!comparison_ready_) return false;
   comparison_ready_ = false;
-  max_diff = comparison_;
+  max_diff = max_abs_diff(shown.output, reference_trace_.output);
+  for (std::size_t h = 0; h < reference_trace_.heads.size() && h < shown.heads.size(); ++h)
+    max_diff = std::max(max_diff, max_abs_diff(shown.heads[h].weights, reference_trace_.heads[h].weights));
+  reference_trace_ = core::Trace{};
   return true;
 }
 

@@ -29,7 +29,8 @@ class KernelComputeService final : public ui::ComputeService {
   void submit(const core::Scenario& scenario, const ui::ComputeRequest& request) override;
   void cancel() override;
   bool poll(ui::ComputeResult& out, double budget_ms) override;
-  bool poll_comparison(double& max_diff) override;
+  bool poll_comparison(const core::Trace& shown, double& max_diff) override;
+  void recycle(core::Trace old) override { spare_ = std::move(old); }
   bool computing() const override { return phase_ == Phase::computing || phase_ == Phase::gpu; }
   bool comparing() const override { return phase_ == Phase::comparing; }
   double progress() const override { return runner_->progress(); }
@@ -44,13 +45,13 @@ class KernelComputeService final : public ui::ComputeService {
   enum class Phase { idle, computing, gpu, comparing };
   void start_cpu(const std::string& backend);
   void start_comparison();
-  void keep_for_comparison(const core::Trace& trace);  // and starts the comparison where it is cheap
+  void start_comparison_if_cheap();
   bool poll_gpu(ui::ComputeResult& out);
   core::JobOptions job_options() const;
 
   std::unique_ptr<ComputeRunner> runner_;
   std::map<std::string, std::unique_ptr<core::Kernel<float>>> kernels_;  // kept: they reuse their buffers
-  core::ReferenceKernel reference_;
+  core::ReferenceKernel reference_kernel_;
   std::unique_ptr<gpu::AttentionBackend> gpu_;
   gpu::RunOptions gpu_options_;
 
@@ -62,11 +63,9 @@ class KernelComputeService final : public ui::ComputeService {
   std::chrono::steady_clock::time_point started_;
   std::string note_;                          // for the result: why the CPU computed instead of the GPU
 
-  // What the comparison needs of the result handed out: its output and recorded weights.
-  core::Matrix compared_output_;
-  std::vector<core::Matrix> compared_weights_;
+  core::Trace spare_;       // the result the last one replaced: the next CPU job writes into its memory
+  core::Trace reference_trace_;  // the finished comparison's trace, until poll_comparison() measured the difference
   bool comparison_ready_ = false;
-  double comparison_ = 0;
 };
 
 }  // namespace ap::app

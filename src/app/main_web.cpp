@@ -12,6 +12,7 @@
 #include <imgui_impl_glfw.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 
 #include "app/platform_requests.hpp"
@@ -372,7 +373,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_scenario_binary() {
   static std::string out;
   return answer_or<const char*>(nullptr, [] {
     g_binary_size = 0;
-    out = ap::io::scenario_to_binary(g_shell->state().scenario());
+    ap::io::scenario_to_binary(g_shell->state().scenario(), out);
     g_binary_size = out.size();
     return out.data();
   });
@@ -435,7 +436,8 @@ EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
                           {"compared", r.compared}, {"comparing", state.comparing()},
                           {"pending", state.computing()}, {"computing", state.computing()},
                           {"progress", state.progress()}, {"cancelled", state.cancelled()},
-                          {"recorded_heads", r.recorded_heads}, {"note", r.note}}.dump();
+                          {"recorded_heads", r.recorded_heads}, {"note", r.note},
+                          {"heap_in_use", static_cast<double>(mallinfo().uordblks)}}.dump();
   });
 }
 

@@ -37,7 +37,7 @@ namespace ap::cli {
 namespace {
 
 constexpr int max_bench_tokens = 65536;
-constexpr int max_bench_threads = 64;
+constexpr int max_bench_threads = AP_BENCH_MAX_THREADS;  // src/CMakeLists.txt: 64 natively, 1 or the pool's in node
 constexpr int reference_affordable_tokens = 1024;  // the double reference above this takes minutes
 constexpr int reference_max_tokens = 8192;         // and above this, tens of minutes to hours (its memory is O(N))
 

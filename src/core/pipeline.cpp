@@ -128,8 +128,13 @@ Projected<T> project_inputs(const Scenario& s, Kernel<T>& kernel, Matrix* x_in_o
 
 template <class T>
 Trace begin_trace(const Scenario& s, const std::string& backend, Projection<T>& projection, Projected<T>& projected,
-                  bool outputs_only) {
-  Trace trace;
+                  bool outputs_only, Trace recycled) {
+  Trace trace;  // x_in, concat and output are assigned below and in finish_trace: into recycled memory of their size
+  if (!outputs_only) {
+    trace.x_in.swap(recycled.x_in);
+    trace.concat.swap(recycled.concat);
+  }
+  trace.output.swap(recycled.output);
   trace.backend = backend;
   trace.computed_in = s.variants.precision ? precision_name(*s.variants.precision)
                                             : std::is_same_v<T, double> ? "float64" : "float32";
@@ -227,8 +232,10 @@ template void project_rows<float>(Kernel<float>&, Projection<float>&, int, int, 
 template void project_rows<double>(Kernel<double>&, Projection<double>&, int, int, int);
 template Projected<float> finish_projection<float>(const Scenario&, Projection<float>&, Matrix*, Matrix*, Matrix*);
 template Projected<double> finish_projection<double>(const Scenario&, Projection<double>&, Matrix*, Matrix*, Matrix*);
-template Trace begin_trace<float>(const Scenario&, const std::string&, Projection<float>&, Projected<float>&, bool);
-template Trace begin_trace<double>(const Scenario&, const std::string&, Projection<double>&, Projected<double>&, bool);
+template Trace begin_trace<float>(const Scenario&, const std::string&, Projection<float>&, Projected<float>&, bool,
+                                  Trace);
+template Trace begin_trace<double>(const Scenario&, const std::string&, Projection<double>&, Projected<double>&, bool,
+                                   Trace);
 template OutputProjection<float> begin_output_projection<float>(const Scenario&);
 template OutputProjection<double> begin_output_projection<double>(const Scenario&);
 template void output_rows<float>(Kernel<float>&, const OutputProjection<float>&, const MatrixF&, MatrixF&, int, int);

@@ -58,10 +58,11 @@ Projected<T> finish_projection(const Scenario& s, Projection<T>& p, Matrix* x_in
 // outputs_only (benchmarks): no x_in, context_in, positional or allow matrix, only the empty rows.
 template <class T>
 Trace begin_trace(const Scenario& s, Kernel<T>& kernel, Projected<T>& projected, bool outputs_only = false);
-// begin_trace from a Projection whose rows are all computed (trace_job.cpp).
+// begin_trace from a Projection whose rows are all computed (trace_job.cpp), into the memory of `recycled`'s
+// inputs where their sizes agree (its heads are dropped).
 template <class T>
 Trace begin_trace(const Scenario& s, const std::string& backend, Projection<T>& projection, Projected<T>& projected,
-                  bool outputs_only = false);
+                  bool outputs_only = false, Trace recycled = {});
 // One head's record: scores, weights (n × m contiguous), its output columns of concat, diagnostics.
 template <class T>
 void record_head(Trace& trace, const Scenario& s, const Projected<T>& projected, int head, const T* scores,

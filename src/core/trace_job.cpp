@@ -41,11 +41,16 @@ struct TraceJob<T>::State {
   HeadVariants<T> variants;   // its SPEC §1b variants (ALiBi's query positions shift with each block)
   bool current_recorded = false;
   int pool = 1;               // overview: cells per pooled cell
+  std::vector<T> band_max;    // overview: the largest weight of each key over the pooled band's rows so far
   std::vector<T> scores, scaled, weights;  // block_rows × M: one block's raw and scaled scores, softmax weights
   double work_done = 0, work_total = 1;
+  Trace spare;                         // the memory of a trace no longer shown (until stage project ends) …
+  std::vector<HeadTrace> spare_heads;  // … and of its heads, head h's for head h
 
-  State(const Scenario& scenario, Kernel<T>& k, JobOptions o)
-      : s(scenario), kernel(k), options(std::move(o)), mask(scenario.mask, scenario.n(), scenario.m()) {
+  State(const Scenario& scenario, Kernel<T>& k, JobOptions o, Trace recycled)
+      : s(scenario), kernel(k), options(std::move(o)), mask(scenario.mask, scenario.n(), scenario.m()),
+        spare(std::move(recycled)), spare_heads(std::move(spare.heads)) {
+    spare.heads.clear();
     const double n = s.n(), m = s.m(), d = s.d_model(), h = s.heads;
     const double g = s.kv_heads();
     const double project = n * d * h * s.d_k + m * d * g * (s.d_k + s.d_v);
@@ -64,18 +69,31 @@ struct TraceJob<T>::State {
 
   void start_head() {
     const int n = s.n(), m = s.m();
+    // A fresh head that borrows the spare's memory only for what this job writes in full (resize keeps the
+    // memory when the size is the same): q, k, v and output in finish_head, the matrices, the overview.
     current = HeadTrace{};
+    HeadTrace old = static_cast<std::size_t>(head) < spare_heads.size() ? std::move(spare_heads[static_cast<std::size_t>(head)])
+                                                                       : HeadTrace{};
+    current.q.swap(old.q);
+    current.k.swap(old.k);
+    current.v.swap(old.v);
+    current.output.swap(old.output);
+    current.diagnostics = std::move(old.diagnostics);
     variants = head_variants<T>(s, head);
     current_recorded = records(head);
     resize_diagnostics(current.diagnostics, n);
     if (current_recorded) {
+      current.scores.swap(old.scores);
+      current.scaled.swap(old.scaled);
+      current.weights.swap(old.weights);
       current.scores.resize(n, m);
       current.scaled.resize(n, m);
       current.weights.resize(n, m);
     }
     if (options.overview_side > 0 && !current_recorded && !options.record_nothing) {
       pool = std::max(1, (std::max(n, m) + options.overview_side - 1) / options.overview_side);
-      current.weights_overview = Matrix::Zero((n + pool - 1) / pool, (m + pool - 1) / pool);
+      current.weights_overview.swap(old.weights_overview);
+      current.weights_overview.resize((n + pool - 1) / pool, (m + pool - 1) / pool);  // every cell written (pool_rows)
       current.overview_pool = pool;
     }
   }
@@ -132,17 +150,32 @@ struct TraceJob<T>::State {
       current.scaled.middleRows(row, rows) = Block(scaled.data(), rows, m).template cast<double>();
       current.weights.middleRows(row, rows) = Block(weights.data(), rows, m).template cast<double>();
     } else if (current.weights_overview.size() > 0) {
-      for (int r = 0; r < rows; ++r) {
-        const T* w = weights.data() + static_cast<std::size_t>(r) * m;
-        double* pooled = current.weights_overview.row((row + r) / pool).data();
-        for (int b = 0, j0 = 0; j0 < m; ++b, j0 += pool) {
-          T top = w[j0];
-          for (int j = j0 + 1; j < std::min(m, j0 + pool); ++j) top = w[j] > top || std::isnan(w[j]) ? w[j] : top;
-          if (!(static_cast<double>(top) <= pooled[b])) pooled[b] = static_cast<double>(top);  // a NaN stays visible
-        }
-      }
+      pool_rows(weights.data(), rows);
     }
     row += rows;
+  }
+
+  // Weights rows [row, row + rows) into the overview: first the largest of each key down the band's rows (a
+  // contiguous elementwise max that vectorizes), then, once a band of `pool` rows is complete, across each group
+  // of `pool` keys. A NaN wins every comparison, so it stays visible.
+  void pool_rows(const T* w, int rows) {
+    const int n = s.n(), m = s.m();
+    if (static_cast<int>(band_max.size()) != m) band_max.assign(static_cast<std::size_t>(m), T(0));
+    T* band = band_max.data();
+    for (int r = 0; r < rows; ++r) {
+      const int query = row + r;
+      const T* wr = w + static_cast<std::size_t>(r) * m;
+      if (query % pool == 0) std::copy(wr, wr + m, band);
+      else
+        for (int j = 0; j < m; ++j) band[j] = (wr[j] > band[j] || wr[j] != wr[j]) ? wr[j] : band[j];
+      if ((query + 1) % pool != 0 && query + 1 != n) continue;
+      double* pooled = current.weights_overview.row(query / pool).data();
+      for (int b = 0, j0 = 0; j0 < m; ++b, j0 += pool) {
+        T top = band[j0];
+        for (int j = j0 + 1; j < std::min(m, j0 + pool); ++j) top = (band[j] > top || band[j] != band[j]) ? band[j] : top;
+        pooled[b] = static_cast<double>(top);
+      }
+    }
   }
 
   void finish_head() {
@@ -174,7 +207,7 @@ struct TraceJob<T>::State {
       product_row = 0;
     }
     if (product < 3) return;
-    trace = begin_trace(s, kernel.name(), projection, projected, options.record_nothing);
+    trace = begin_trace(s, kernel.name(), projection, projected, options.record_nothing, std::move(spare));
     projection = Projection<T>{};  // its inputs are no longer needed
     concat.resize(s.n(), static_cast<Eigen::Index>(s.heads) * s.d_v);
     stage = Stage::heads;
@@ -223,8 +256,8 @@ struct TraceJob<T>::State {
 };
 
 template <class T>
-TraceJob<T>::TraceJob(const Scenario& scenario, Kernel<T>& kernel, JobOptions options)
-    : state_(std::make_unique<State>(scenario, kernel, std::move(options))) {}
+TraceJob<T>::TraceJob(const Scenario& scenario, Kernel<T>& kernel, JobOptions options, Trace spare)
+    : state_(std::make_unique<State>(scenario, kernel, std::move(options), std::move(spare))) {}
 
 template <class T>
 TraceJob<T>::~TraceJob() = default;
@@ -247,6 +280,20 @@ double TraceJob<T>::progress() const {
 template <class T>
 Trace TraceJob<T>::take() {
   return std::move(state_->trace);
+}
+
+template <class T>
+Trace TraceJob<T>::reclaim() {
+  State& st = *state_;
+  if (st.stage == State::Stage::project) {  // nothing of the spare used yet
+    st.spare.heads = std::move(st.spare_heads);
+    return std::move(st.spare);
+  }
+  // head h's memory at index h: the heads done, the one under way, the spare ones not reached yet
+  Trace out = std::move(st.trace);
+  if (st.stage == State::Stage::heads) out.heads.push_back(std::move(st.current));
+  for (std::size_t h = out.heads.size(); h < st.spare_heads.size(); ++h) out.heads.push_back(std::move(st.spare_heads[h]));
+  return out;
 }
 
 template class TraceJob<float>;

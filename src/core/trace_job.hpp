@@ -29,8 +29,10 @@ bool records_all_heads(const Scenario& s);
 template <class T>
 class TraceJob {
  public:
-  // `scenario` and `kernel` must outlive the job and stay unchanged while it runs.
-  TraceJob(const Scenario& scenario, Kernel<T>& kernel, JobOptions options = {});
+  // `scenario` and `kernel` must outlive the job and stay unchanged while it runs. The trace is written into the
+  // memory of `spare` (a trace no longer shown) wherever a matrix has the same size, so that a layer recomputed
+  // after an edit allocates nothing new.
+  TraceJob(const Scenario& scenario, Kernel<T>& kernel, JobOptions options = {}, Trace spare = {});
   ~TraceJob();
   TraceJob(const TraceJob&) = delete;
   TraceJob& operator=(const TraceJob&) = delete;
@@ -39,6 +41,7 @@ class TraceJob {
   bool done() const;
   double progress() const;  // 0 … 1, by work done
   Trace take();             // the complete trace (once done)
+  Trace reclaim();          // whatever memory the job holds, as a trace to hand the next job as its spare
 
  private:
   struct State;

@@ -71,13 +71,23 @@ void check_block_limits(const std::string& field, std::uint64_t rows, std::uint6
 }  // namespace
 
 std::string scenario_to_binary(const core::Scenario& s) {
+  std::string out;
+  scenario_to_binary(s, out);
+  return out;
+}
+
+void scenario_to_binary(const core::Scenario& s, std::string& out) {
   std::vector<const core::Matrix*> blocks;
   const json header = scenario_to_json(s, [&](const core::Matrix& m) {
     blocks.push_back(&m);
     return json{{"$block", blocks.size() - 1}};
   });
   const std::string text = header.dump();
-  std::string out(magic, sizeof magic);
+  std::size_t total = sizeof magic + 8 + text.size() + 8;
+  for (const core::Matrix* m : blocks) total += 8 + static_cast<std::size_t>(m->size()) * sizeof(double);
+  out.clear();
+  out.reserve(total);  // one allocation (none when `out` already holds as much): a 12 MB layer is saved after every edit
+  out.append(magic, sizeof magic);
   put_u32(out, version);
   put_u32(out, static_cast<std::uint32_t>(text.size()));
   out += text;
@@ -89,7 +99,6 @@ std::string scenario_to_binary(const core::Scenario& s) {
     out.resize(at + bytes);
     std::memcpy(out.data() + at, m->data(), bytes);  // row-major doubles; the page and the desktop are little-endian
   }
-  return out;
 }
 
 core::Scenario scenario_from_binary(std::string_view in) {

@@ -17,6 +17,8 @@ namespace ap::io {
 inline constexpr std::size_t max_binary_scenario_bytes = std::size_t{320} << 20;  // 4096 × 1024 x and four 1024² weights fit
 
 std::string scenario_to_binary(const core::Scenario& scenario);
+// The same into `out`, replacing what it held (its memory reused when large enough).
+void scenario_to_binary(const core::Scenario& scenario, std::string& out);
 // Throws core::InputError naming the field or the byte where the buffer is malformed.
 core::Scenario scenario_from_binary(std::string_view bytes);
 

@@ -50,12 +50,13 @@ bool AppState::poll(double budget_ms) {
   bool arrived = false;
   ComputeResult out;
   if (service_.poll(out, budget_ms)) {
-    result_ = std::move(out);
+    std::swap(result_, out);
+    service_.recycle(std::move(out.trace));  // the next result may be written into the old one's memory
     ++revision_;
     arrived = true;
   }
   double diff = 0;
-  if (service_.poll_comparison(diff)) {
+  if (service_.poll_comparison(result_.trace, diff)) {
     result_.max_diff_vs_reference = diff;
     result_.compared = true;
   }

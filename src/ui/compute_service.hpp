@@ -40,8 +40,11 @@ class ComputeService {
   // Called every frame with the milliseconds the frame can spare: true when `out` holds the result of the
   // last submit(). Afterwards it may compare that result with the reference in the background.
   virtual bool poll(ComputeResult& out, double budget_ms) = 0;
-  // The comparison with the reference, once it finished: true once, with the largest difference.
-  virtual bool poll_comparison(double& max_diff) = 0;
+  // The comparison with the reference, once it finished: true once, with the largest difference between the
+  // reference and `shown` (the result poll() handed out last, which the service keeps no copy of).
+  virtual bool poll_comparison(const core::Trace& shown, double& max_diff) = 0;
+  // The trace a new result replaced: a service may write the next result into its memory (no new allocation).
+  virtual void recycle(core::Trace) {}
   virtual bool computing() const = 0;   // the result of the last submit() is still to come
   virtual bool comparing() const = 0;   // the background comparison is under way
   virtual double progress() const = 0;  // of what is under way, 0 … 1

@@ -84,31 +84,117 @@ TEST_CASE("trace job: only the shown heads keep their N × M matrices; the other
   o.record_all_heads = false;
   o.recorded_heads = {1};
   o.overview_side = 8;  // 37 keys → pools of 5
-  const ap::core::Trace t = run_job<double>(s, k, o);
-  CHECK(t.output == whole.output);
-  for (int h = 0; h < 3; ++h) {
-    const auto& got = t.heads[static_cast<std::size_t>(h)];
-    const auto& want = whole.heads[static_cast<std::size_t>(h)];
-    CHECK(got.output == want.output);
-    CHECK(got.q == want.q);
-    CHECK(got.diagnostics.entropy == want.diagnostics.entropy);
-    if (h == 1) {
-      CHECK(got.weights == want.weights);
-      CHECK(got.weights_overview.size() == 0);
-      continue;
-    }
-    CHECK(got.weights.size() == 0);
-    CHECK(got.scores.size() == 0);
-    REQUIRE(got.overview_pool == 5);
-    REQUIRE(got.weights_overview.rows() == 8);
-    REQUIRE(got.weights_overview.cols() == 8);
-    for (int a = 0; a < 8; ++a)  // each pooled cell is the largest weight of its block
-      for (int b = 0; b < 8; ++b) {
-        double top = 0;
-        for (int i = a * 5; i < std::min(37, a * 5 + 5); ++i)
-          for (int j = b * 5; j < std::min(37, b * 5 + 5); ++j) top = std::max(top, want.weights(i, j));
-        CHECK(got.weights_overview(a, b) == top);
+  const long long whole_blocks = o.work_per_step, small_blocks = 64;  // small: pooled bands cross blocks of 8 rows
+  for (const long long work : {whole_blocks, small_blocks}) {
+    o.work_per_step = work;
+    const ap::core::Trace t = run_job<double>(s, k, o);
+    CHECK(t.output == whole.output);
+    for (int h = 0; h < 3; ++h) {
+      const auto& got = t.heads[static_cast<std::size_t>(h)];
+      const auto& want = whole.heads[static_cast<std::size_t>(h)];
+      CHECK(got.output == want.output);
+      CHECK(got.q == want.q);
+      CHECK(got.diagnostics.entropy == want.diagnostics.entropy);
+      if (h == 1) {
+        CHECK(got.weights == want.weights);
+        CHECK(got.weights_overview.size() == 0);
+        continue;
       }
+      CHECK(got.weights.size() == 0);
+      CHECK(got.scores.size() == 0);
+      REQUIRE(got.overview_pool == 5);
+      REQUIRE(got.weights_overview.rows() == 8);
+      REQUIRE(got.weights_overview.cols() == 8);
+      for (int a = 0; a < 8; ++a)  // each pooled cell is the largest weight of its block
+        for (int b = 0; b < 8; ++b) {
+          double top = 0;
+          for (int i = a * 5; i < std::min(37, a * 5 + 5); ++i)
+            for (int j = b * 5; j < std::min(37, b * 5 + 5); ++j) top = std::max(top, want.weights(i, j));
+          CHECK(got.weights_overview(a, b) == top);
+        }
+    }
+  }
+}
+
+namespace {
+
+// Every field of two traces alike, bit for bit.
+void check_same_trace(const ap::core::Trace& a, const ap::core::Trace& b) {
+  CHECK(a.x_in == b.x_in);
+  CHECK(a.concat == b.concat);
+  CHECK(a.output == b.output);
+  CHECK(a.allowed == b.allowed);
+  CHECK(a.empty_rows == b.empty_rows);
+  CHECK(a.nonfinite.size() == b.nonfinite.size());
+  REQUIRE(a.heads.size() == b.heads.size());
+  for (std::size_t h = 0; h < a.heads.size(); ++h) {
+    INFO("head " << h);
+    const auto &x = a.heads[h], &y = b.heads[h];
+    CHECK(x.q == y.q);
+    CHECK(x.k == y.k);
+    CHECK(x.v == y.v);
+    CHECK(x.output == y.output);
+    CHECK(x.scores == y.scores);
+    CHECK(x.scaled == y.scaled);
+    CHECK(x.weights == y.weights);
+    CHECK(x.weights_overview == y.weights_overview);
+    CHECK(x.overview_pool == y.overview_pool);
+    CHECK(x.diagnostics.entropy == y.diagnostics.entropy);
+    CHECK(x.diagnostics.jacobian_norm == y.diagnostics.jacobian_norm);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("trace job: a spare trace's memory is written into, and the trace is the one computed without it") {
+  std::mt19937 rng(5151);
+  const ap::test::Shape shape{37, 0, 12, 3, 4, 5};
+  ap::core::Scenario s = ap::test::random_scenario(rng, shape);
+  s.mask.causal = ap::core::CausalAlign::top_left;
+  ap::core::Scenario other = ap::test::random_scenario(rng, shape);  // the same shape, other numbers
+  ap::core::Scenario smaller = ap::test::random_scenario(rng, ap::test::Shape{20, 0, 12, 3, 4, 5});
+  ap::core::ReferenceKernel k;
+  ap::core::JobOptions o;
+  o.record_all_heads = false;
+  o.recorded_heads = {1};
+  o.overview_side = 8;
+  o.work_per_step = 64;
+  const ap::core::Trace fresh = run_job<double>(s, k, o);
+  const auto with_spare = [&](ap::core::Trace spare) {
+    ap::core::TraceJob<double> job(s, k, o, std::move(spare));
+    while (!job.step()) {}
+    return job.take();
+  };
+
+  SECTION("a spare of the same shape: its memory, the same numbers") {
+    ap::core::Trace spare = run_job<double>(other, k, o);
+    const double* weights = spare.heads[1].weights.data();
+    const double* q = spare.heads[2].q.data();
+    const double* overview = spare.heads[0].weights_overview.data();
+    const double* x_in = spare.x_in.data();
+    const ap::core::Trace t = with_spare(std::move(spare));
+    check_same_trace(t, fresh);
+    CHECK(t.heads[1].weights.data() == weights);
+    CHECK(t.heads[2].q.data() == q);
+    CHECK(t.heads[0].weights_overview.data() == overview);
+    CHECK(t.x_in.data() == x_in);
+  }
+  SECTION("a spare of another shape, or with other heads recorded: the same numbers") {
+    check_same_trace(with_spare(run_job<double>(smaller, k, o)), fresh);
+    ap::core::JobOptions all = o;
+    all.record_all_heads = true;
+    check_same_trace(with_spare(run_job<double>(other, k, all)), fresh);
+    ap::core::JobOptions head0 = o;
+    head0.recorded_heads = {0};
+    check_same_trace(with_spare(run_job<double>(other, k, head0)), fresh);
+  }
+  SECTION("a job dropped part way gives its memory back, whatever stage it was at") {
+    for (int steps : {0, 1, 3, 9, 40, 10000}) {
+      INFO("dropped after " << steps << " steps");
+      ap::core::TraceJob<double> dropped(other, k, o, run_job<double>(other, k, o));
+      for (int i = 0; i < steps && !dropped.step(); ++i) {}
+      check_same_trace(with_spare(dropped.reclaim()), fresh);
+    }
   }
 }
 

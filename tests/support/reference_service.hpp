@@ -36,7 +36,7 @@ class ReferenceService final : public ui::ComputeService {
     scenario_ = nullptr;
     return true;
   }
-  bool poll_comparison(double&) override { return false; }
+  bool poll_comparison(const core::Trace&, double&) override { return false; }
   bool computing() const override { return scenario_ != nullptr; }
   bool comparing() const override { return false; }
   double progress() const override { return 0; }
