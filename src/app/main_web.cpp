@@ -32,7 +32,11 @@ namespace {
 ap::app::Shell* g_shell = nullptr;
 GLFWwindow* g_window = nullptr;
 bool g_first_frame_reported = false;
-std::size_t g_binary_size = 0;  // of the buffer ap_scenario_binary() returned last
+std::string g_binary;           // the buffer ap_scenario_binary() returned last (read by JS after the call) …
+std::size_t g_binary_size = 0;  // … and its size
+// The text every other function returned last: JS copies each answer before it calls again (ccall's 'string'
+// return), and a call that draws frames meanwhile (widgetRect) writes its own answer after theirs.
+std::string g_reply;
 
 // Size the canvas backbuffer to CSS size × devicePixelRatio; GLFW then reports that size in pixels.
 float fit_canvas() {
@@ -54,19 +58,19 @@ float fit_canvas() {
 
 std::string error_json(const std::string& message) { return nlohmann::json{{"ok", false}, {"error", message}}.dump(); }
 
-// Strings returned to JS live until the next call of the same kind.
-const char* keep(std::string& slot, std::string value) {
-  slot = std::move(value);
-  return slot.c_str();
+// A string returned to JS lives until the next call that returns one.
+const char* keep(std::string value) {
+  g_reply = std::move(value);
+  return g_reply.c_str();
 }
 
 // `make` builds the answer; an exception gives {"ok": false, "error"} instead.
 template <class F>
-const char* answer(std::string& slot, F&& make) noexcept {
+const char* answer(F&& make) noexcept {
   try {
-    return keep(slot, make());
+    return keep(make());
   } catch (...) {
-    return keep(slot, error_json(ap::app::current_exception_message()));
+    return keep(error_json(ap::app::current_exception_message()));
   }
 }
 
@@ -134,27 +138,23 @@ std::string widget_rect_json(const std::string& id) {
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario(const char* json, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     const auto error = g_shell->state().load_json(bytes(json, size));
     return error ? error_json(error->what()) : std::string(R"({"ok":true})");
   });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_get_scenario() {
-  static std::string out;
-  return answer(out, [] { return ap::io::scenario_to_string(g_shell->state().scenario()); });
+  return answer([] { return ap::io::scenario_to_string(g_shell->state().scenario()); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_get_trace() {
-  static std::string out;
-  return answer(out, [] { return ap::io::trace_to_json(g_shell->state().trace()).dump(); });
+  return answer([] { return ap::io::trace_to_json(g_shell->state().trace()).dump(); });
 }
 
 // Some query rows of the trace ("[0, 1, 1023]"), as attention-cli run --rows prints them.
 EMSCRIPTEN_KEEPALIVE const char* ap_get_trace_rows(const char* rows_json, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     std::vector<int> rows;
     try {
       const std::string_view text = bytes(rows_json, size);
@@ -167,13 +167,11 @@ EMSCRIPTEN_KEEPALIVE const char* ap_get_trace_rows(const char* rows_json, int si
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_backends() {
-  static std::string out;
-  return answer(out, [] { return nlohmann::json(g_shell->state().backends()).dump(); });
+  return answer([] { return nlohmann::json(g_shell->state().backends()).dump(); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     const auto error = g_shell->state().set_backend(std::string(bytes(name, size)));
     return error ? error_json(error->what()) : std::string(R"({"ok":true})");
   });
@@ -181,13 +179,11 @@ EMSCRIPTEN_KEEPALIVE const char* ap_set_backend(const char* name, int size) {
 
 // {x, y, w, h} in CSS pixels of the canvas, or null (widget_rect_json).
 EMSCRIPTEN_KEEPALIVE const char* ap_widget_rect(const char* id_bytes, int size) {
-  static std::string out;
-  return answer(out, [&] { return widget_rect_json(std::string(bytes(id_bytes, size))); });
+  return answer([&] { return widget_rect_json(std::string(bytes(id_bytes, size))); });
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_widget_ids() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     std::vector<std::string> sorted;
     for (const auto& [id, rect] : ap::ui::widget_rects().all()) sorted.push_back(id);
     std::sort(sorted.begin(), sorted.end());
@@ -224,8 +220,7 @@ EMSCRIPTEN_KEEPALIVE void ap_compare_with_reference() {
 // [SECTION] Presets and explanations (SPEC §3 presets, loadPreset, explain)
 
 EMSCRIPTEN_KEEPALIVE const char* ap_presets() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& p : ap::core::presets()) list.push_back({{"name", p.id}, {"title", p.title}});
     return list.dump();
@@ -233,8 +228,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_presets() {
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_load_preset(const char* name_bytes, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     const std::string name(bytes(name_bytes, size));
     std::optional<ap::core::Error> error;
     try {
@@ -252,8 +246,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_load_preset(const char* name_bytes, int size
 // denominator_terms: [{label, a, b}]} (Σ a·b = denominator); null for an
 // id that names no cell of the trace on screen.
 EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     const auto& state = g_shell->state();
     if (!state.trace_fits()) return std::string("null");
     const auto b = ap::core::explain_cell(state.scenario(), state.trace(), std::string(bytes(id, size)));
@@ -281,8 +274,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_explain(const char* id, int size) {
 // {tab, head, steps: {query, stage, stage_id, stages, playing, seconds_per_stage},
 //  headView: {all_heads, focus_query, focus_key, lines, hidden, cutoff, per_query, thumbnails}}.
 EMSCRIPTEN_KEEPALIVE const char* ap_view_state() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     const ap::ui::ViewState& v = g_shell->view();
     nlohmann::json stages = nlohmann::json::array();
     std::string stage_id;
@@ -311,8 +303,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_view_state() {
 
 // {task, steps, seed, layers, heads, d_model, scale: "inv_sqrt_dk" | "none", lr} → {"ok": true} or {"ok": false, error}.
 EMSCRIPTEN_KEEPALIVE const char* ap_train_start(const char* json, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     ap::ui::TrainingSettings settings;
     try {
       const std::string_view text = bytes(json, size);
@@ -340,8 +331,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_train_start(const char* json, int size) {
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_train_state() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     const ap::ui::TrainingRun* run = g_shell->trainer().main_run();
     if (!run) return std::string(R"({"running":false,"step":0,"loss":null,"accuracy":null})");
     nlohmann::json heads = nlohmann::json::array();
@@ -370,19 +360,17 @@ EMSCRIPTEN_KEEPALIVE void ap_train_stop() {
 // The buffer stays valid until the next call; its size is ap_scenario_binary_size(). Null (size 0) when it could
 // not be made, which the status line then explains.
 EMSCRIPTEN_KEEPALIVE const char* ap_scenario_binary() {
-  static std::string out;
   return answer_or<const char*>(nullptr, [] {
     g_binary_size = 0;
-    ap::io::scenario_to_binary(g_shell->state().scenario(), out);
-    g_binary_size = out.size();
-    return out.data();
+    ap::io::scenario_to_binary(g_shell->state().scenario(), g_binary);
+    g_binary_size = g_binary.size();
+    return g_binary.data();
   });
 }
 EMSCRIPTEN_KEEPALIVE int ap_scenario_binary_size() { return static_cast<int>(g_binary_size); }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_load_scenario_binary(const char* data, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     std::optional<ap::core::Error> error;
     try {
       error = g_shell->state().propose(ap::io::scenario_from_binary(bytes(data, size)));
@@ -417,8 +405,7 @@ EMSCRIPTEN_KEEPALIVE int ap_busy() {
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     const ap::gpu::Status s = g_shell->service().gpu().status();
     return nlohmann::json{{"state", ap::gpu::to_string(s.state)}, {"available", s.usable()},
                           {"message", s.message}, {"adapter", s.adapter}}.dump();
@@ -427,8 +414,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_webgpu_status() {
 
 // What the backend line shows: time, largest difference from the reference, progress, the GPU's note.
 EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     const auto& state = g_shell->state();
     const auto& r = state.result();
     return nlohmann::json{{"backend", state.backend()}, {"trace_backend", r.trace.backend},
@@ -443,8 +429,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_compute_info() {
 
 // "auto" (fused kernel from ap::gpu::flash_min_keys keys on), "weighted_sum" or "flash"; applies from the next compute.
 EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     const std::string_view n = bytes(name, size);
     if (n != "auto" && n != "weighted_sum" && n != "flash")
       return std::string(R"({"ok":false,"error":"output kernel: expected auto, weighted_sum or flash"})");
@@ -457,8 +442,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_gpu_set_output_kernel(const char* name, int 
 
 // {"n", "d_k", "heads", "repeat", "cpu_backends": [...]} → {"ok": true} or {"ok": false, "error"}.
 EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     ap::gpu::BenchConfig c;
     try {
       const std::string_view text = bytes(json, size);
@@ -479,8 +463,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_start(const char* json, int size) 
 
 // null while the benchmark runs (call once a frame), then {"rows": [...], "error": ""}.
 EMSCRIPTEN_KEEPALIVE const char* ap_gpu_bench_poll() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     std::vector<ap::gpu::BenchRow> rows;
     std::string error;
     if (!g_shell->service().gpu().poll_bench(rows, error)) return std::string("null");
@@ -512,15 +495,13 @@ EMSCRIPTEN_KEEPALIVE void ap_paste_text(const char* text, int size) {
 
 // "s=z.<base64url of the deflated scenario JSON>": what follows '#' in a share link.
 EMSCRIPTEN_KEEPALIVE const char* ap_share_fragment() {
-  static std::string out;
-  return answer(out, [] { return ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())); });
+  return answer([] { return ap::io::share_fragment(ap::io::scenario_to_string(g_shell->state().scenario())); });
 }
 
 // Loads the scenario of a share link's fragment ("s=z...", "s=..." or the older "z=..."): {"ok"} or
 // {"ok": false, "error"}.
 EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment, int size) {
-  static std::string out;
-  return answer(out, [&] {
+  return answer([&] {
     std::optional<ap::core::Error> error;
     try {
       error = g_shell->state().load_json(ap::io::scenario_json_from_fragment(bytes(fragment, size)));
@@ -533,8 +514,7 @@ EMSCRIPTEN_KEEPALIVE const char* ap_load_share_fragment(const char* fragment, in
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ap_last_error() {
-  static std::string out;
-  return answer(out, [] {
+  return answer([] {
     const auto& e = g_shell->state().last_error();
     return e ? e->what() : std::string();
   });
