@@ -11,6 +11,16 @@
 
 namespace ap::core {
 
+namespace {
+
+// The larger of a and b, or the NaN when a is one (the overview keeps a NaN visible). Branch-free: it vectorizes.
+template <class T>
+T larger_or_nan(T a, T b) {
+  return (a > b || a != a) ? a : b;
+}
+
+}  // namespace
+
 bool records_all_heads(const Scenario& s) {
   return static_cast<long long>(s.heads) * s.n() * s.m() <= limits::record_all_heads_cells;
 }
@@ -167,12 +177,12 @@ struct TraceJob<T>::State {
       const T* wr = w + static_cast<std::size_t>(r) * m;
       if (query % pool == 0) std::copy(wr, wr + m, band);
       else
-        for (int j = 0; j < m; ++j) band[j] = (wr[j] > band[j] || wr[j] != wr[j]) ? wr[j] : band[j];
+        for (int j = 0; j < m; ++j) band[j] = larger_or_nan(wr[j], band[j]);
       if ((query + 1) % pool != 0 && query + 1 != n) continue;
       double* pooled = current.weights_overview.row(query / pool).data();
       for (int b = 0, j0 = 0; j0 < m; ++b, j0 += pool) {
         T top = band[j0];
-        for (int j = j0 + 1; j < std::min(m, j0 + pool); ++j) top = (band[j] > top || band[j] != band[j]) ? band[j] : top;
+        for (int j = j0 + 1; j < std::min(m, j0 + pool); ++j) top = larger_or_nan(band[j], top);
         pooled[b] = static_cast<double>(top);
       }
     }

@@ -42,32 +42,32 @@ std::string range_label(const core::ColorScaleSettings& c) {
   return "range: " + (label.empty() ? std::string("auto") : label) + "…";
 }
 
+// One number of the range: editing it turns that kind's set range on.
+void range_field(const char* label, const char* id, double& value, bool& user_range) {
+  ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+  if (ImGui::InputDouble(label, &value, 0, 0, "%.6g")) user_range = true;
+  widget_rects().record_last_item(id);
+}
+
 // The range every map of a kind draws (core/color_scale owns the mapping): a field edited turns the set range on,
 // "auto" turns it off again; a range that is not one says so and is not used.
 void draw_range_controls(core::ColorScaleSettings& colors) {
   if (ImGui::SmallButton((range_label(colors) + "###colors.range").c_str())) ImGui::OpenPopup("colour range");
   widget_rects().record_last_item("colors.range");
   if (!ImGui::BeginPopup("colour range")) return;
-  const float field = 8 * ImGui::GetFontSize();
   ImGui::TextUnformatted("Signed values (scores, Q, K, V, outputs): zero stays the middle colour");
   bool auto_signed = !colors.user_signed;
   if (ImGui::Checkbox("auto: ±max |v| of each matrix##signed", &auto_signed)) colors.user_signed = !auto_signed;
   widget_rects().record_last_item("colors.signed_auto");
-  ImGui::SetNextItemWidth(field);
-  if (ImGui::InputDouble("min##signed_lo", &colors.signed_lo, 0, 0, "%.6g")) colors.user_signed = true;
-  widget_rects().record_last_item("colors.signed_lo");
+  range_field("min##signed_lo", "colors.signed_lo", colors.signed_lo, colors.user_signed);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(field);
-  if (ImGui::InputDouble("max##signed_hi", &colors.signed_hi, 0, 0, "%.6g")) colors.user_signed = true;
-  widget_rects().record_last_item("colors.signed_hi");
+  range_field("max##signed_hi", "colors.signed_hi", colors.signed_hi, colors.user_signed);
   ImGui::Separator();
   ImGui::TextUnformatted("Weights (softmax outputs): 0 to max");
   bool auto_weights = !colors.user_weights;
   if (ImGui::Checkbox("auto: fixed 0 to 1 (or per matrix)##weights", &auto_weights)) colors.user_weights = !auto_weights;
   widget_rects().record_last_item("colors.weights_auto");
-  ImGui::SetNextItemWidth(field);
-  if (ImGui::InputDouble("max##weights_max", &colors.weights_max, 0, 0, "%.6g")) colors.user_weights = true;
-  widget_rects().record_last_item("colors.weights_max");
+  range_field("max##weights_max", "colors.weights_max", colors.weights_max, colors.user_weights);
   const std::string problem = core::user_range_problem(colors);
   if (!problem.empty()) {
     ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "%s", problem.c_str());
